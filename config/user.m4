@@ -1,0 +1,38 @@
+dnl Userspace dependencies. A missing one names the Debian package.
+AC_DEFUN([DUET_PKG_REQUIRE], [
+	PKG_CHECK_MODULES([$1], [$2], [],
+		[AC_MSG_ERROR([$2 not found: install the Debian package $3 (installer/setup-deps.sh installs everything)])])
+])
+
+AC_DEFUN([DUET_AC_USER], [
+	DUET_PKG_REQUIRE([GLIB], [glib-2.0 >= 2.74], [libglib2.0-dev])
+	DUET_PKG_REQUIRE([LIBQB], [libqb >= 2.0], [libqb-dev])
+	DUET_PKG_REQUIRE([LIBNL_GENL], [libnl-genl-3.0 >= 3.7], [libnl-genl-3-dev])
+	DUET_PKG_REQUIRE([CMOCKA], [cmocka >= 1.1], [libcmocka-dev])
+
+	dnl Warnings are errors in userspace (C11).
+	DUET_USER_CFLAGS="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror"
+	AC_SUBST([DUET_USER_CFLAGS])
+
+	dnl Unit tests run under AddressSanitizer and UBSan where the
+	dnl compiler has the runtimes.
+	AC_ARG_ENABLE([sanitizers],
+		AS_HELP_STRING([--disable-sanitizers],
+			[build unit tests without ASan/UBSan]),
+		[], [enable_sanitizers=auto])
+	DUET_SAN_CFLAGS=""
+	AS_IF([test "$enable_sanitizers" != no], [
+		AC_MSG_CHECKING([whether $CC links -fsanitize=address,undefined])
+		save_CFLAGS="$CFLAGS"; save_LDFLAGS="$LDFLAGS"
+		CFLAGS="$CFLAGS -fsanitize=address,undefined"
+		LDFLAGS="$LDFLAGS -fsanitize=address,undefined"
+		AC_LINK_IFELSE([AC_LANG_PROGRAM([], [return 0;])],
+			[AC_MSG_RESULT([yes])
+			 DUET_SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"],
+			[AC_MSG_RESULT([no])
+			 AS_IF([test "$enable_sanitizers" = yes],
+				[AC_MSG_ERROR([sanitizers requested but $CC cannot link them])])])
+		CFLAGS="$save_CFLAGS"; LDFLAGS="$save_LDFLAGS"
+	])
+	AC_SUBST([DUET_SAN_CFLAGS])
+])

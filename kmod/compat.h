@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * duet.ko: the one place where kernel API differences are handled.
+ *
+ * The module is written against the newest API it supports (6.12); the
+ * HAVE_* switches come from configure's probes (config/kernel-probes.m4,
+ * results in compat_config.h) and the fallbacks below map older kernels
+ * (6.1) onto it. No other file tests a kernel version or a HAVE_* switch.
+ */
+#ifndef DUET_COMPAT_H
+#define DUET_COMPAT_H
+
+#include <linux/blkdev.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/timer.h>
+
+#include "compat_config.h"
+
+#ifdef HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+#ifndef HAVE_TIMER_SHUTDOWN_SYNC
+#define timer_shutdown_sync(t) del_timer_sync(t)
+#endif
+
+/* Open mode for a backing device (6.5 turned fmode_t into blk_mode_t). */
+#ifdef HAVE_BLK_MODE_T
+typedef blk_mode_t duet_open_mode_t;
+#define DUET_OPEN_READ BLK_OPEN_READ
+#define DUET_OPEN_WRITE BLK_OPEN_WRITE
+#define DUET_OPEN_EXCL 0 /* a holder makes the open exclusive */
+#else
+typedef fmode_t duet_open_mode_t;
+#define DUET_OPEN_READ FMODE_READ
+#define DUET_OPEN_WRITE FMODE_WRITE
+#define DUET_OPEN_EXCL FMODE_EXCL
+#endif
+
+/*
+ * An exclusively opened backing device. 6.9+ hands out a struct file,
+ * 6.5-6.8 take holder_ops, older kernels an fmode_t with FMODE_EXCL.
+ */
+struct duet_bdev {
+	struct block_device *bdev;
+#ifdef HAVE_BDEV_FILE_OPEN_BY_PATH
+	struct file *file;
+#else
+	void *holder;
+	duet_open_mode_t mode;
+#endif
+};
+
+static inline int duet_bdev_open(struct duet_bdev *b, const char *path,
+				 duet_open_mode_t mode, void *holder)
+{
+#if defined(HAVE_BDEV_FILE_OPEN_BY_PATH)
+	struct file *f = bdev_file_open_by_path(path, mode, holder, NULL);
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	b->file = f;
+	b->bdev = file_bdev(f);
+#elif defined(HAVE_BLKDEV_GET_BY_PATH_4ARG)
+	struct block_device *bd = blkdev_get_by_path(path, mode, holder, NULL);
+
+	if (IS_ERR(bd))
+		return PTR_ERR(bd);
+	b->bdev = bd;
+	b->holder = holder;
+	b->mode = mode;
+#elif defined(HAVE_BLKDEV_GET_BY_PATH_3ARG)
+	struct block_device *bd;
+
+	mode |= DUET_OPEN_EXCL;
+	bd = blkdev_get_by_path(path, mode, holder);
+	if (IS_ERR(bd))
+		return PTR_ERR(bd);
+	b->bdev = bd;
+	b->holder = holder;
+	b->mode = mode;
+#else
+#error "no known way to open a block device by path on this kernel"
+#endif
+	return 0;
+}
+
+static inline void duet_bdev_close(struct duet_bdev *b)
+{
+	if (!b->bdev)
+		return;
+#if defined(HAVE_BDEV_FILE_OPEN_BY_PATH)
+	fput(b->file);
+	b->file = NULL;
+#elif defined(HAVE_BLKDEV_GET_BY_PATH_4ARG)
+	blkdev_put(b->bdev, b->holder);
+#else
+	blkdev_put(b->bdev, b->mode);
+#endif
+	b->bdev = NULL;
+}
+
+#endif /* DUET_COMPAT_H */

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Builds duet.ko for one installed kernel in a separate build directory,
+# with that kernel's own configure probes, and prints the module's path.
+#
+#   tests/kmod/build-for.sh KERNEL-RELEASE|BUILD-TREE OUTDIR
+#
+# Used by the kmod tier (compile against 6.1 and 6.12) and the vm tier
+# (duet.ko for the guest kernel). Needs ./configure in the source tree
+# (./autogen.sh makes it). Exit status 1 when configure or Kbuild fails;
+# their output is on stderr.
+set -eu
+if [ $# -ne 2 ]; then
+	sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+fi
+srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+case "$1" in
+/*) obj=$1 ;;
+*) obj=/lib/modules/$1/build ;;
+esac
+out=$2
+if [ ! -f "$obj/Makefile" ]; then
+	echo "build-for.sh: no kernel build tree at $obj (install its linux-headers package)" >&2
+	exit 1
+fi
+if [ ! -x "$srcdir/configure" ]; then
+	echo "build-for.sh: $srcdir/configure missing: run ./autogen.sh first" >&2
+	exit 1
+fi
+mkdir -p "$out"
+cd "$out"
+# Configure again when the tree or the configure script changed.
+if [ ! -f config.status ] || [ "$srcdir/configure" -nt config.status ] ||
+	! grep -qx "LINUX_OBJ = $(cd "$obj" && pwd -P)" kmod/Makefile 2>/dev/null; then
+	"$srcdir/configure" --with-config=kernel --with-linux-obj="$obj" >&2
+fi
+make -C kmod modules >&2
+echo "$PWD/kmod/duet.ko"

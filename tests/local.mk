@@ -1,0 +1,32 @@
+# Test entry points. "make check" runs every tier in $(DUET_CHECK_TIERS)
+# and ends with the line "N passed, N failed"; check-<tier> runs one.
+DUET_RUN_TIER = DUET_UNIT_TESTS="$(check_PROGRAMS)" \
+	$(SHELL) $(top_srcdir)/tests/run-tier --srcdir $(top_srcdir) --builddir $(top_builddir)
+
+check-local:
+	$(DUET_RUN_TIER) $(DUET_CHECK_TIERS)
+
+check-unit: $(check_PROGRAMS)
+	$(DUET_RUN_TIER) unit
+
+check-kmod:
+	$(DUET_RUN_TIER) kmod
+
+check-netns:
+	$(DUET_RUN_TIER) netns
+
+check-vm:
+	$(DUET_RUN_TIER) vm
+
+# Benchmarks print tables and write results files; they never pass or
+# fail on a time.
+bench: all
+	$(SHELL) $(top_srcdir)/tests/bench/run --srcdir $(top_srcdir) --builddir $(top_builddir)
+
+.PHONY: check-unit check-kmod check-netns check-vm bench kmod-modules kmod-clean
+
+EXTRA_DIST += tests/run-tier tests/kmod tests/netns tests/vm tests/bench
+
+# Runtime leftovers never go into a tarball.
+dist-hook:
+	rm -rf $(distdir)/tests/netns/logs $(distdir)/tests/vm/logs
