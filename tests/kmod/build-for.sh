@@ -28,11 +28,18 @@ if [ ! -x "$srcdir/configure" ]; then
 	exit 1
 fi
 mkdir -p "$out"
+# The source tree may itself be configured (autotools then refuse a VPATH
+# build), so the module's sources are copied into OUTDIR and configured
+# there, kernel part only. Only changed files are copied, so make stays
+# incremental.
+(cd "$srcdir" && tar cf - configure Makefile.in config.h.in build-aux \
+	kmod/Makefile.in kmod/Kbuild.in kmod/*.c kmod/*.h kmod/core/*.c kmod/core/*.h \
+	--exclude=kmod/compat_config.h) | (cd "$out" && tar xf - --keep-newer-files 2>/dev/null || true)
 cd "$out"
 # Configure again when the tree or the configure script changed.
-if [ ! -f config.status ] || [ "$srcdir/configure" -nt config.status ] ||
+if [ ! -f config.status ] || [ configure -nt config.status ] ||
 	! grep -qx "LINUX_OBJ = $(cd "$obj" && pwd -P)" kmod/Makefile 2>/dev/null; then
-	"$srcdir/configure" --with-config=kernel --with-linux-obj="$obj" >&2
+	./configure --with-config=kernel --with-linux-obj="$obj" >&2
 fi
 make -C kmod modules >&2
 echo "$PWD/kmod/duet.ko"
