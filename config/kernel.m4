@@ -47,6 +47,12 @@ AC_DEFUN([DUET_AC_KERNEL], [
 	AS_IF([test -z "$LINUX_VERSION"], [AC_MSG_ERROR([cannot tell the release of $LINUX_OBJ])])
 	AC_MSG_RESULT([$LINUX_VERSION])
 
+	AC_ARG_WITH([kmoddir],
+		AS_HELP_STRING([--with-kmoddir=DIR],
+			[install duet.ko here @<:@default=/lib/modules/RELEASE/updates/duet@:>@]),
+		[kmoddir="$withval"], [kmoddir="/lib/modules/$LINUX_VERSION/updates/duet"])
+	AC_SUBST([kmoddir])
+
 	AC_SUBST([LINUX])
 	AC_SUBST([LINUX_OBJ])
 	AC_SUBST([LINUX_VERSION])
