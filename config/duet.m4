@@ -14,4 +14,5 @@ AC_DEFUN([DUET_AC_CONFIG], [
 
 	AM_CONDITIONAL([CONFIG_KERNEL], [test "$DUET_CONFIG" != user])
 	AM_CONDITIONAL([CONFIG_USER], [test "$DUET_CONFIG" != kernel])
+	AM_CONDITIONAL([ENABLE_FUZZING], [test "x$enable_fuzzing" = xyes])
 ])

@@ -35,4 +35,22 @@ AC_DEFUN([DUET_AC_USER], [
 		CFLAGS="$save_CFLAGS"; LDFLAGS="$save_LDFLAGS"
 	])
 	AC_SUBST([DUET_SAN_CFLAGS])
+
+	dnl libFuzzer builds of the fuzz targets (clang only).
+	AC_ARG_ENABLE([fuzzing],
+		AS_HELP_STRING([--enable-fuzzing],
+			[link fuzz targets with libFuzzer (needs CC=clang)]),
+		[], [enable_fuzzing=no])
+	AS_IF([test "$enable_fuzzing" = yes], [
+		AC_MSG_CHECKING([whether $CC links -fsanitize=fuzzer])
+		save_LDFLAGS="$LDFLAGS"; LDFLAGS="$LDFLAGS -fsanitize=fuzzer"
+		AC_LINK_IFELSE([AC_LANG_SOURCE([[
+#include <stddef.h>
+#include <stdint.h>
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }
+]])], [AC_MSG_RESULT([yes])],
+			[AC_MSG_RESULT([no])
+			 AC_MSG_ERROR([--enable-fuzzing needs clang with libFuzzer: ./configure --enable-fuzzing CC=clang])])
+		LDFLAGS="$save_LDFLAGS"
+	])
 ])

@@ -1,0 +1,1 @@
+# daemon/dconf: automake fragment, included from the top-level Makefile.am.

@@ -1,0 +1,1 @@
+# daemon/hb: automake fragment, included from the top-level Makefile.am.

@@ -1,0 +1,1 @@
+# firewall: automake fragment, included from the top-level Makefile.am.
