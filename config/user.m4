@@ -9,6 +9,9 @@ AC_DEFUN([DUET_AC_USER], [
 	DUET_PKG_REQUIRE([LIBQB], [libqb >= 2.0], [libqb-dev])
 	DUET_PKG_REQUIRE([LIBNL_GENL], [libnl-genl-3.0 >= 3.7], [libnl-genl-3-dev])
 	DUET_PKG_REQUIRE([CMOCKA], [cmocka >= 1.1], [libcmocka-dev])
+	dnl hashes and HMACs (Heartbeat's sha1/md5 auth, digests): pure
+	dnl computation, usable from the I/O-free cores
+	DUET_PKG_REQUIRE([NETTLE], [nettle >= 3.8], [nettle-dev])
 
 	dnl Warnings are errors in userspace (C11).
 	DUET_USER_CFLAGS="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror"
