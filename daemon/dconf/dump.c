@@ -222,12 +222,14 @@ char *dconf_dump(const struct dconf_config *cfg, unsigned flags)
 	return dconf_sb_steal(&sb);
 }
 
-char *dconf_dump_resource(const struct dconf_config *cfg,
-			  const struct dconf_resource *res, unsigned flags)
+char *dconf_dump_some(const struct dconf_config *cfg,
+		      const struct dconf_resource *const *res, size_t n,
+		      unsigned flags)
 {
 	struct dconf_sb sb = { 0 };
 
 	global(&sb, cfg, flags);
-	resource(&sb, cfg, res, flags);
+	for (size_t i = 0; i < n; i++)
+		resource(&sb, cfg, res[i], flags);
 	return dconf_sb_steal(&sb);
 }

@@ -19,8 +19,9 @@ enum {
 /* The dump of CFG (all resources); free() the result. */
 char *dconf_dump(const struct dconf_config *cfg, unsigned flags);
 
-/* The dump of one resource only (with the global section); free() it. */
-char *dconf_dump_resource(const struct dconf_config *cfg,
-			  const struct dconf_resource *res, unsigned flags);
+/* The global section and the resources RES[0..n) only; free() it. */
+char *dconf_dump_some(const struct dconf_config *cfg,
+		      const struct dconf_resource *const *res, size_t n,
+		      unsigned flags);
 
 #endif /* DCONF_DUMP_H */

@@ -24,3 +24,35 @@ daemon_dconf_libdconf_a_SOURCES = $(DCONF_SOURCES)
 noinst_LIBRARIES += daemon/dconf/libdconf-san.a
 daemon_dconf_libdconf_san_a_SOURCES = $(DCONF_SOURCES)
 daemon_dconf_libdconf_san_a_CFLAGS = $(AM_CFLAGS) $(DUET_SAN_CFLAGS)
+
+# ---- duetadm ---------------------------------------------------------------
+# The parts of duetadm without I/O (schema, messages, plans, status text,
+# meta-data placement and probing) are a library the unit tests link too.
+# kmod/core/state.c supplies the state names (compiled here again because
+# kmod/core/libduetcore.a is built with the sanitizers).
+ADM_CORE_SOURCES = \
+	daemon/adm_schema.h daemon/adm_schema.c \
+	daemon/adm_req.h daemon/adm_req.c \
+	daemon/adm_plan.h daemon/adm_plan.c \
+	daemon/adm_status.h daemon/adm_status.c \
+	daemon/md_io.h daemon/md_io.c \
+	daemon/md_probe.h daemon/md_probe.c \
+	daemon/md_format.h daemon/md_format.c \
+	kmod/core/state.h kmod/core/state.c
+
+noinst_LIBRARIES += daemon/libadm.a
+daemon_libadm_a_SOURCES = $(ADM_CORE_SOURCES)
+daemon_libadm_a_CFLAGS = $(AM_CFLAGS)
+
+noinst_LIBRARIES += daemon/libadm-san.a
+daemon_libadm_san_a_SOURCES = $(ADM_CORE_SOURCES)
+daemon_libadm_san_a_CFLAGS = $(AM_CFLAGS) $(DUET_SAN_CFLAGS)
+
+sbin_PROGRAMS += daemon/duetadm
+daemon_duetadm_SOURCES = \
+	daemon/duetadm.h daemon/duetadm.c \
+	daemon/adm_verbs.c daemon/adm_md.c \
+	daemon/adm_nl.h daemon/adm_nl.c
+daemon_duetadm_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
+daemon_duetadm_CFLAGS = $(AM_CFLAGS) $(LIBNL_GENL_CFLAGS)
+daemon_duetadm_LDADD = daemon/libadm.a daemon/dconf/libdconf.a $(LIBNL_GENL_LIBS)
