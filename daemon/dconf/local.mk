@@ -56,3 +56,31 @@ daemon_duetadm_SOURCES = \
 daemon_duetadm_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
 daemon_duetadm_CFLAGS = $(AM_CFLAGS) $(LIBNL_GENL_CFLAGS)
 daemon_duetadm_LDADD = daemon/libadm.a daemon/dconf/libdconf.a $(LIBNL_GENL_LIBS)
+
+# ---- unit tests --------------------------------------------------------------
+DCONF_TEST_LIBS = daemon/libadm-san.a daemon/dconf/libdconf-san.a $(CMOCKA_LIBS)
+EXTRA_DIST += tests/unit/dconf_test.h
+
+check_PROGRAMS += tests/unit/test_dconf_parse
+tests_unit_test_dconf_parse_SOURCES = tests/unit/test_dconf_parse.c
+tests_unit_test_dconf_parse_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dconf_parse_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dconf_parse_LDADD = $(DCONF_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_dconf_validate
+tests_unit_test_dconf_validate_SOURCES = tests/unit/test_dconf_validate.c
+tests_unit_test_dconf_validate_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dconf_validate_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dconf_validate_LDADD = $(DCONF_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_dconf_dump
+tests_unit_test_dconf_dump_SOURCES = tests/unit/test_dconf_dump.c
+tests_unit_test_dconf_dump_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dconf_dump_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dconf_dump_LDADD = $(DCONF_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_dconf_options
+tests_unit_test_dconf_options_SOURCES = tests/unit/test_dconf_options.c
+tests_unit_test_dconf_options_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dconf_options_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dconf_options_LDADD = $(DCONF_TEST_LIBS)

@@ -307,6 +307,12 @@ static int parse_option(struct parser *p, struct dconf_optset *set,
 
 	if (id < 0)
 		id = dconf_opt_alias(sec, in_syncer, kw->text, &negate);
+	if (id < 0 && in_syncer && elsewhere(kw->text, CTX_TOP, -1)) {
+		dconf_error(p->cfg, loc_at(p, kw->line),
+			    "'%s' is DRBD 8.4 syntax: write it in the %s section (a syncer section takes the 8.3 names)",
+			    kw->text, elsewhere(kw->text, CTX_TOP, -1));
+		return skip_statement(p);
+	}
 	if (id < 0) {
 		unknown_keyword(p, kw, where, cands, CTX_SECTION, sec);
 		return skip_statement(p);
