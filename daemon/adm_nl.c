@@ -98,6 +98,11 @@ static int encode(struct nl_msg *msg, const struct adm_attr *n)
 	return 0;
 }
 
+int adm_nl_encode(struct nl_msg *msg, const struct adm_msg *m)
+{
+	return encode(msg, &m->top);
+}
+
 /* ---- decoding --------------------------------------------------------- */
 
 void adm_nl_decode_attrs(struct adm_attr *into, const void *data, size_t len)
@@ -232,7 +237,7 @@ enum adm_nl_status adm_nl_request(struct adm_nl *nl, const struct adm_msg *m,
 	}
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
 			 m->dump ? NLM_F_DUMP : 0, (uint8_t)m->cmd, DUET_GENL_VERSION) ||
-	    encode(msg, &m->top) < 0) {
+	    adm_nl_encode(msg, m) < 0) {
 		nlmsg_free(msg);
 		snprintf(err, errlen, "cannot build the %s request", adm_cmd_name(m->cmd));
 		return ADM_NL_ERROR;

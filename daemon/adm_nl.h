@@ -56,7 +56,15 @@ enum adm_nl_status adm_nl_listen(struct adm_nl *nl,
 				 int (*fn)(void *ctx, const struct adm_msg *m),
 				 void *ctx, char *err, size_t errlen);
 
-/* Decodes a genetlink payload (attributes only) into M: for tests too. */
+struct nl_msg;
+
+/* Appends the attributes of M to MSG (after its genetlink header). */
+int adm_nl_encode(struct nl_msg *msg, const struct adm_msg *m);
+
+/*
+ * Decodes LEN bytes of netlink attributes into the nest INTO (by the
+ * schema of INTO->set): unknown types and wrong sizes are dropped.
+ */
 void adm_nl_decode_attrs(struct adm_attr *into, const void *data, size_t len);
 
 #endif /* DUET_ADM_NL_H */

@@ -84,3 +84,21 @@ tests_unit_test_dconf_options_SOURCES = tests/unit/test_dconf_options.c
 tests_unit_test_dconf_options_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_dconf_options_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_dconf_options_LDADD = $(DCONF_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_dconf_adm
+tests_unit_test_dconf_adm_SOURCES = tests/unit/test_dconf_adm.c
+tests_unit_test_dconf_adm_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dconf_adm_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dconf_adm_LDADD = $(DCONF_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_dconf_md
+tests_unit_test_dconf_md_SOURCES = tests/unit/test_dconf_md.c
+tests_unit_test_dconf_md_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dconf_md_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dconf_md_LDADD = $(DCONF_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_dconf_nl
+tests_unit_test_dconf_nl_SOURCES = tests/unit/test_dconf_nl.c daemon/adm_nl.c
+tests_unit_test_dconf_nl_CFLAGS = $(DUET_UNIT_CFLAGS) $(LIBNL_GENL_CFLAGS)
+tests_unit_test_dconf_nl_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dconf_nl_LDADD = $(DCONF_TEST_LIBS) $(LIBNL_GENL_LIBS)
