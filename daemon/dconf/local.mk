@@ -102,3 +102,17 @@ tests_unit_test_dconf_nl_SOURCES = tests/unit/test_dconf_nl.c daemon/adm_nl.c
 tests_unit_test_dconf_nl_CFLAGS = $(DUET_UNIT_CFLAGS) $(LIBNL_GENL_CFLAGS)
 tests_unit_test_dconf_nl_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_dconf_nl_LDADD = $(DCONF_TEST_LIBS) $(LIBNL_GENL_LIBS)
+
+# ---- fuzz target -------------------------------------------------------------
+# The sources are compiled into the target itself so that libFuzzer builds
+# instrument them (--enable-fuzzing); otherwise it replays the corpus.
+# Without libFuzzer, replay.c is compiled into the target (not linked from
+# tests/fuzz/libfuzzreplay.a) so that it sees DUET_FUZZ_CORPUS and replays
+# the corpus when run without arguments, as the unit tier does.
+check_PROGRAMS += tests/fuzz/fuzz_dconf
+tests_fuzz_fuzz_dconf_SOURCES = tests/fuzz/fuzz_dconf.c $(DCONF_SOURCES) $(ADM_CORE_SOURCES)
+if !ENABLE_FUZZING
+tests_fuzz_fuzz_dconf_SOURCES += tests/fuzz/replay.c
+endif
+tests_fuzz_fuzz_dconf_CFLAGS = $(DUET_FUZZ_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/dconf"'
+tests_fuzz_fuzz_dconf_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
