@@ -145,7 +145,7 @@ void adm_put_str(struct adm_attr *n, int type, const char *s)
 	struct adm_attr *a = child(n, type);
 
 	free(a->str);
-	a->str = xstrdup(s);
+	a->str = xstrdup(s ? s : "");
 }
 
 void adm_put_bin(struct adm_attr *n, int type, const void *p, size_t len)

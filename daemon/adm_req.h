@@ -58,7 +58,7 @@ struct adm_attr *adm_msg_nest(struct adm_msg *m, int type);
  * comes from the schema; a number is stored for every integer kind.
  */
 void adm_put_num(struct adm_attr *n, int type, int64_t v);
-void adm_put_str(struct adm_attr *n, int type, const char *s);
+void adm_put_str(struct adm_attr *n, int type, const char *s);	/* NULL: "" */
 void adm_put_bin(struct adm_attr *n, int type, const void *p, size_t len);
 void adm_put_flag(struct adm_attr *n, int type);
 

@@ -111,8 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cfg->nerrors == 0) {
 		check_dump(cfg, 0);
 		check_dump(cfg, DCONF_DUMP_DEFAULTS | DCONF_DUMP_ORIGINS);
+		/* duetadm builds plans only from a valid configuration */
 		dconf_validate(cfg, &local);
-		for (size_t i = 0; i < cfg->nres; i++) {
+		for (size_t i = 0; i < cfg->nres && cfg->nerrors == 0; i++) {
 			struct adm_plan p = { 0 };
 			struct dconf_sb sb = { 0 };
 
