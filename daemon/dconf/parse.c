@@ -489,7 +489,7 @@ static int parse_device(struct parser *p, struct dconf_volume *v,
 	struct dconf_token t = next(p);
 	const char *path = NULL;
 	long minor = -1;
-	bool bad = false;
+	bool bad = false, has_minor = true;
 
 	if (is_word(&t, "minor")) {
 		t = next(p);
@@ -503,12 +503,12 @@ static int parse_device(struct parser *p, struct dconf_volume *v,
 			next(p);
 			t = next(p);
 		} else {
-			t.type = DCONF_TOK_EOF;	/* no "minor N" */
+			has_minor = false;
 		}
 	}
 	if (t.type == DCONF_TOK_ERROR)
 		return -1;
-	if (t.type != DCONF_TOK_EOF) {
+	if (has_minor) {
 		if (!is_value(&t))
 			return unexpected(p, &t, "a minor number");
 		if (!parse_uint(t.text, DUET_MINOR_MAX, &minor)) {
