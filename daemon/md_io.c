@@ -37,6 +37,8 @@ const char *md_fmt_bytes(uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 " MiB", v / MIB);
 	else if (v && v % KIB == 0)
 		snprintf(buf, len, "%" PRIu64 " KiB", v / KIB);
+	else if (v == 0)
+		snprintf(buf, len, "0");
 	else
 		snprintf(buf, len, "%" PRIu64 " bytes", v);
 	return buf;

@@ -81,7 +81,7 @@ tests_unit_test_dconf_dump_LDADD = $(DCONF_TEST_LIBS)
 
 check_PROGRAMS += tests/unit/test_dconf_options
 tests_unit_test_dconf_options_SOURCES = tests/unit/test_dconf_options.c
-tests_unit_test_dconf_options_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dconf_options_CFLAGS = $(DUET_UNIT_CFLAGS) -DDUET_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_dconf_options_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_dconf_options_LDADD = $(DCONF_TEST_LIBS)
 
@@ -116,3 +116,7 @@ tests_fuzz_fuzz_dconf_SOURCES += tests/fuzz/replay.c
 endif
 tests_fuzz_fuzz_dconf_CFLAGS = $(DUET_FUZZ_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/dconf"'
 tests_fuzz_fuzz_dconf_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
+
+# ---- documentation and samples -----------------------------------------------
+dist_man_MANS += daemon/duetadm.8 daemon/duet.conf.5
+EXTRA_DIST += daemon/README.md ha.d/duet.conf tests/dconf tests/fuzz/dconf.dict

@@ -108,7 +108,7 @@ static void test_fmt_bytes(void **state)
 	assert_string_equal(md_fmt_bytes(2048 * GiB, b, sizeof(b)), "2 TiB");
 	assert_string_equal(md_fmt_bytes(36 * 1024, b, sizeof(b)), "36 KiB");
 	assert_string_equal(md_fmt_bytes(1000, b, sizeof(b)), "1000 bytes");
-	assert_string_equal(md_fmt_bytes(0, b, sizeof(b)), "0 bytes");
+	assert_string_equal(md_fmt_bytes(0, b, sizeof(b)), "0");
 }
 
 static uint8_t img[MD_PROBE_BYTES];
