@@ -14,7 +14,7 @@ PKGS_BUILD="autoconf automake libtool pkg-config make gcc libc6-dev
 # kernel: headers for both kernels Debian 12 carries, and their images to
 # boot in the VM bed
 PKGS_KERNEL="linux-headers-amd64 linux-headers-6.12-amd64
- linux-image-amd64 linux-image-6.12-amd64 kmod"
+ linux-image-amd64 linux-image-6.12-amd64 kmod linux-source-6.1"
 # tests: bats and its helper libraries
 PKGS_TEST="bats bats-support bats-assert bats-file parallel"
 # VM bed: QEMU (TCG), initramfs ingredients, stock DRBD userland

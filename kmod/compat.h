@@ -29,12 +29,12 @@
 
 /* Open mode for a backing device (6.5 turned fmode_t into blk_mode_t). */
 #ifdef HAVE_BLK_MODE_T
-typedef blk_mode_t duet_open_mode_t;
+#define duet_open_mode_t blk_mode_t
 #define DUET_OPEN_READ BLK_OPEN_READ
 #define DUET_OPEN_WRITE BLK_OPEN_WRITE
 #define DUET_OPEN_EXCL 0 /* a holder makes the open exclusive */
 #else
-typedef fmode_t duet_open_mode_t;
+#define duet_open_mode_t fmode_t
 #define DUET_OPEN_READ FMODE_READ
 #define DUET_OPEN_WRITE FMODE_WRITE
 #define DUET_OPEN_EXCL FMODE_EXCL
