@@ -41,6 +41,8 @@ cd "$out"
 if [ ! -f config.status ] || [ configure -nt config.status ] ||
 	! grep -qx "LINUX_OBJ = $(cd "$obj" && pwd -P)" kmod/Makefile 2>/dev/null; then
 	./configure --with-config=kernel --with-linux-obj="$obj" >&2
+else
+	./config.status kmod/Makefile kmod/Kbuild >&2
 fi
 make -C kmod modules >&2
 echo "$PWD/kmod/duet.ko"
