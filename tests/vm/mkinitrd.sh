@@ -168,6 +168,7 @@ mod_add() { # NAME (module name or alias)
 		[ -n "${builtin[$n]:-}" ] && return 0
 		# an alias such as crc32c or crypto-crc32c
 		local m found=no
+		# shellcheck disable=SC2013 # one module name per word
 		for m in $(awk -v a="$1" '$1 == "alias" && $2 == a { print $3 }' "$moddir/modules.alias"); do
 			m=${m//-/_}
 			if [ -n "${modpath[$m]:-}" ]; then mod_add "$m"; found=yes; fi
@@ -177,11 +178,13 @@ mod_add() { # NAME (module name or alias)
 	fi
 	want[$n]=1
 	f=${modpath[$n]}
+	# shellcheck disable=SC2013
 	for d in $(awk -v f="$f:" '$1 == f { $1 = ""; print }' "$moddir/modules.dep"); do
 		d=${d##*/}; d=${d%%.ko*}
 		mod_add "$d"
 	done
 	if [ -f "$moddir/modules.softdep" ]; then
+		# shellcheck disable=SC2013
 		for s in $(awk -v n="$n" '$1 == "softdep" && $2 == n {
 				for (i = 3; i <= NF; i++) if ($i != "pre:" && $i != "post:") print $i }' \
 				"$moddir/modules.softdep"); do

@@ -5,6 +5,9 @@
 # automatic resync, identical backing disks.
 # The steps build on each other; once one fails the rest are skipped.
 
+# Commands in single quotes are expanded in the guest, not here.
+# shellcheck disable=SC2016
+
 load lib/bed
 
 # drbd.conf as in the paper (protocol C, indexed external meta data),
@@ -69,7 +72,7 @@ drbd_state() { on "$1" 'grep "^ *0: cs:" /proc/drbd'; }
 	assert_output --partial 'cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate C'
 	run on alice 'dmesg | grep "Resync done"'
 	assert_success
-	echo "$output" | sed "s/^/# /" >&3
+	printf '# %s\n' "${lines[@]}" >&3
 }
 
 @test "step 3: mkfs.ext4 on /dev/drbd0, mount /drbd on alice, write 'drbd test'" {
@@ -119,7 +122,7 @@ drbd_state() { on "$1" 'grep "^ *0: cs:" /proc/drbd'; }
 	run on alice 'dmesg | grep -E "Began resync as SyncTarget|Resync done"'
 	assert_success
 	assert_output --partial 'SyncTarget'
-	echo "$output" | sed "s/^/# /" >&3
+	printf '# %s\n' "${lines[@]}" >&3
 	run on alice 'grep -E "oos:0$" /proc/drbd'
 	assert_success
 }

@@ -292,7 +292,7 @@ boot_wait() {
 	_bed_require_workdir || return 1
 	local node=$1 tmo=${2:-$BED_BOOT_TIMEOUT} d out
 	d=$(node_dir "$node") || return 1
-	if out=$(_bed_agent "$node" "$tmo" - 'cat /run/duet/ready 2>/dev/null; uname -r' 2>&1); then
+	if out=$(_BED_MARGIN=1 _bed_agent "$node" "$tmo" - 'cat /run/duet/ready 2>/dev/null; uname -r' 2>&1); then
 		return 0
 	fi
 	_bed_err "$node did not answer within ${tmo}s of boot: $out"
@@ -337,7 +337,8 @@ _bed_agent() {
 	fi
 	seq=$$-$RANDOM$RANDOM
 	outfile=$(mktemp "$d/.out.XXXXXX") errfile=$(mktemp "$d/.err.XXXXXX")
-	local end=$((SECONDS + tmo + 15)) left
+	# the guest kills the command after tmo s; we give up a bit later
+	local end=$((SECONDS + tmo + ${_BED_MARGIN:-15})) left
 	# one connection per command; the coprocess is killed when we are done
 	local -a ag
 	coproc _BED_AG { exec socat -t 3600 - "UNIX-CONNECT:$sock" 2>/dev/null 3>&-; }
@@ -358,7 +359,7 @@ _bed_agent() {
 		case "$line" in
 		"DUETREP $seq OUT") state=out ;;
 		"DUETREP $seq ERR") state=err ;;
-		"DUETREP $seq END "*) rc=${line##* }; state=done; break ;;
+		"DUETREP $seq END "*) rc=${line##* }; state=finished; break ;;
 		DUETREP*) state=none ;;  # a reply to an abandoned request
 		*)
 			case $state in
@@ -370,7 +371,7 @@ _bed_agent() {
 	done
 	kill "$agpid" 2>/dev/null || true
 	wait "$agpid" 2>/dev/null || true
-	if [ $state = done ]; then
+	if [ $state = finished ]; then
 		base64 -d < "$outfile"
 		base64 -d < "$errfile" >&2
 	fi
@@ -411,18 +412,18 @@ put() {
 # guest (5 times a second, in the guest) until it succeeds; on timeout
 # prints COND's last output and returns 1
 wait_until() {
-	local node=$1 cond=$2 tmo=${3:-60} script
-	script="end=\$((\$(cut -d. -f1 /proc/uptime) + $tmo))
+	local node=$1 cond=$2 tmo=${3:-60} rc=0
+	on -t "$((tmo + 30))" "$node" "end=\$((\$(cut -d. -f1 /proc/uptime) + $tmo))
 while :; do
 	if out=\$( { $cond
 } 2>&1 ); then exit 0; fi
 	[ \$(cut -d. -f1 /proc/uptime) -lt \$end ] || break
 	sleep 0.2
 done
-echo \"wait_until $node: timed out after ${tmo}s: \$(printf '%s' '$(printf '%s' "$cond" | sed "s/'/'\\\\''/g")')\" >&2
-echo \"last output: \$out\" >&2
-exit 1"
-	on -t "$((tmo + 30))" "$node" "$script"
+[ -z \"\$out\" ] || printf 'last output: %s\\n' \"\$out\"
+exit 1" || rc=$?
+	[ $rc -eq 0 ] || _bed_err "wait_until $node: '$cond' still not true after ${tmo}s (status $rc)"
+	return $rc
 }
 
 # ---- QMP --------------------------------------------------------------------
@@ -523,8 +524,8 @@ cut_link() { _bed_link "$1" off "${2:-}"; }
 restore_link() { _bed_link "$1" on "${2:-}"; }
 
 _bed_link() {
-	local link=$1 state=$2 nodes=${3:-$DUET_VM_NODES} n d
-	for n in $nodes; do
+	local link=$1 state=$2 targets=${3:-$DUET_VM_NODES} n d
+	for n in $targets; do
 		d=$(node_dir "$n") || return 1
 		case "$link" in
 		repl|hb)
@@ -600,8 +601,9 @@ bed_collect_logs() {
 		[ -f "$d/qemu.log" ] && cp "$d/qemu.log" "$dir/$n-qemu.log"
 		[ -f "$d/qemu.cmdline" ] && cp "$d/qemu.cmdline" "$dir/$n-qemu.cmdline"
 		if node_running "$n" && [ ! -f "$d/frozen" ]; then
-			on -t 20 "$n" 'dmesg' > "$dir/$n-dmesg.txt" 2>&1 || true
-			on -t 20 "$n" 'for f in /proc/drbd /proc/duet; do [ -e $f ] && { echo "== $f"; cat $f; }; done; echo "== ip addr"; ip addr; echo "== ps"; ps' \
+			_BED_MARGIN=5 on -t 15 "$n" 'dmesg' > "$dir/$n-dmesg.txt" 2>&1 || true
+			# shellcheck disable=SC2016 # expanded in the guest
+			_BED_MARGIN=5 on -t 15 "$n" 'for f in /proc/drbd /proc/duet; do [ -e $f ] && { echo "== $f"; cat $f; }; done; echo "== ip addr"; ip addr; echo "== ps"; ps' \
 				> "$dir/$n-state.txt" 2>&1 || true
 		fi
 	done
