@@ -98,12 +98,17 @@ _bed_secs_to_ms() {
 # output appended to LOG, with fds 3-9 closed (bats waits on fd 3 otherwise).
 # Sets BED_SPAWNED_PID.
 # The process is started from a subshell, so it is not a job of the caller's
-# shell (no "Killed" notices, no zombies left for the caller to reap).
+# shell (no "Killed" notices, no zombies left for the caller to reap), and in
+# a session of its own (setsid), so that a Ctrl-C meant for the test run
+# does not kill the bed's processes before the cleanup does. Job control is
+# off in the subshell, so the child is no group leader and setsid does not
+# fork: $! is the process itself.
 _bed_spawn() {
 	local log=$1
 	shift
 	BED_SPAWNED_PID=$(
-		"$@" </dev/null >>"$log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+		set +m
+		setsid "$@" </dev/null >>"$log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 		echo $!
 	)
 	[[ -n $BED_SPAWNED_PID ]] || _bed_err "cannot start $1"
