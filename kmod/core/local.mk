@@ -2,8 +2,16 @@
 # into duet.ko (kmod/Kbuild.in) and, here, into a userspace library that
 # the unit tests, fuzz targets and simulator link.
 DUET_CORE_SOURCES = \
-	kmod/core/types.h \
-	kmod/core/state.h kmod/core/state.c
+	kmod/core/types.h kmod/core/bytes.h \
+	kmod/core/state.h kmod/core/state.c \
+	kmod/core/crc32c.h kmod/core/crc32c.c \
+	kmod/core/fmt.h kmod/core/fmt.c \
+	kmod/core/sm.h kmod/core/sm.c \
+	kmod/core/md.h kmod/core/md.c \
+	kmod/core/al.h kmod/core/al.c \
+	kmod/core/bm.h kmod/core/bm.c \
+	kmod/core/req.h kmod/core/req.c \
+	kmod/core/status.h kmod/core/status.c
 
 noinst_LIBRARIES += kmod/core/libduetcore.a
 kmod_core_libduetcore_a_SOURCES = $(DUET_CORE_SOURCES)
