@@ -240,6 +240,13 @@ static enum duet_sm_rv duet_conn_refusal(enum duet_conn from,
 {
 	if (from == DUET_C_STANDALONE && to == DUET_C_DISCONNECTING)
 		return DUET_SS_ALREADY_STANDALONE;
+	/* invalidate, invalidate-remote, verify */
+	if (duet_conn_is_starting_sync(to) || duet_conn_is_verify(to)) {
+		if (from < DUET_C_CONNECTED)
+			return DUET_SS_NEED_CONNECTION;
+		if (duet_conn_is_busy(from))
+			return DUET_SS_RESYNC_RUNNING;
+	}
 	if (from == DUET_C_STANDALONE)
 		return DUET_SS_NEED_CONNECTION;
 	if (from < DUET_C_WF_REPORT_PARAMS && to >= DUET_C_CONNECTED)
