@@ -18,9 +18,14 @@ kmod_core_libduetcore_a_SOURCES = $(DUET_CORE_SOURCES)
 kmod_core_libduetcore_a_CFLAGS = $(AM_CFLAGS) $(DUET_SAN_CFLAGS)
 
 # Unit tests of the core (cmocka, tests/unit/local.mk has the flags).
-DUET_CORE_TESTS = sm md al bm req util
 check_PROGRAMS += tests/unit/test_core_sm
 tests_unit_test_core_sm_SOURCES = tests/unit/test_core_sm.c
 tests_unit_test_core_sm_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_core_sm_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_core_sm_LDADD = $(DUET_UNIT_CORE_LIBS)
+
+check_PROGRAMS += tests/unit/test_core_md
+tests_unit_test_core_md_SOURCES = tests/unit/test_core_md.c
+tests_unit_test_core_md_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_md_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_md_LDADD = $(DUET_UNIT_CORE_LIBS)
