@@ -29,3 +29,9 @@ tests_unit_test_core_md_SOURCES = tests/unit/test_core_md.c
 tests_unit_test_core_md_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_core_md_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_core_md_LDADD = $(DUET_UNIT_CORE_LIBS)
+
+check_PROGRAMS += tests/unit/test_core_al
+tests_unit_test_core_al_SOURCES = tests/unit/test_core_al.c
+tests_unit_test_core_al_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_al_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_al_LDADD = $(DUET_UNIT_CORE_LIBS)
