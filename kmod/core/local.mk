@@ -35,3 +35,21 @@ tests_unit_test_core_al_SOURCES = tests/unit/test_core_al.c
 tests_unit_test_core_al_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_core_al_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_core_al_LDADD = $(DUET_UNIT_CORE_LIBS)
+
+check_PROGRAMS += tests/unit/test_core_bm
+tests_unit_test_core_bm_SOURCES = tests/unit/test_core_bm.c
+tests_unit_test_core_bm_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_bm_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_bm_LDADD = $(DUET_UNIT_CORE_LIBS)
+
+check_PROGRAMS += tests/unit/test_core_req
+tests_unit_test_core_req_SOURCES = tests/unit/test_core_req.c
+tests_unit_test_core_req_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_req_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_req_LDADD = $(DUET_UNIT_CORE_LIBS)
+
+check_PROGRAMS += tests/unit/test_core_util
+tests_unit_test_core_util_SOURCES = tests/unit/test_core_util.c
+tests_unit_test_core_util_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_util_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_util_LDADD = $(DUET_UNIT_CORE_LIBS)
