@@ -53,3 +53,18 @@ tests_unit_test_core_util_SOURCES = tests/unit/test_core_util.c
 tests_unit_test_core_util_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_core_util_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_core_util_LDADD = $(DUET_UNIT_CORE_LIBS)
+
+# Fuzz target for the meta-data decoders (tests/fuzz/local.mk explains the
+# two builds). The core is compiled into the target itself, so that a
+# libFuzzer build instruments it for coverage. In the replay build the
+# replay driver is compiled in too: DUET_FUZZ_CORPUS must reach its main(),
+# which the shared libfuzzreplay.a is built without.
+check_PROGRAMS += tests/fuzz/fuzz_md
+if ENABLE_FUZZING
+tests_fuzz_fuzz_md_SOURCES = tests/fuzz/fuzz_md.c $(DUET_CORE_SOURCES)
+else
+tests_fuzz_fuzz_md_SOURCES = tests/fuzz/fuzz_md.c tests/fuzz/replay.c \
+	$(DUET_CORE_SOURCES)
+endif
+tests_fuzz_fuzz_md_CFLAGS = $(DUET_FUZZ_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/md"'
+tests_fuzz_fuzz_md_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
