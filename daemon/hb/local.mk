@@ -4,6 +4,11 @@
 # and node/link liveness. It takes buffers and a clock and returns results.
 noinst_LIBRARIES += daemon/hb/libhb.a
 daemon_hb_libhb_a_CFLAGS = $(AM_CFLAGS) $(DUET_SAN_CFLAGS) $(NETTLE_CFLAGS)
+if ENABLE_FUZZING
+# libFuzzer needs coverage feedback from the code under test, not only
+# from the target's own file
+daemon_hb_libhb_a_CFLAGS += -fsanitize=fuzzer-no-link
+endif
 daemon_hb_libhb_a_SOURCES = \
 	daemon/hb/hb_diag.c daemon/hb/hb_diag.h \
 	daemon/hb/hb_str.c daemon/hb/hb_str.h \
