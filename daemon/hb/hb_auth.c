@@ -6,6 +6,7 @@
  * its own signing key, which only matters while keys roll over), and the
  * digest comparison takes constant time.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,26 @@ int hb_auth_sign_fields(struct hb_msg *m, const struct hb_authkeys *ks)
 {
 	char sig[HB_MSG_SIG_MAX + 1];
 	char *text;
-	size_t len;
+	size_t len, j = 0;
+	bool seen = false;
 	int rc;
+
+	/*
+	 * Keep only the first auth field: set_str() below rewrites that one,
+	 * while a receiver checks the last one (as Heartbeat does).
+	 */
+	for (size_t i = 0; i < m->n; i++) {
+		if (strcmp(m->f[i].name, "auth") == 0) {
+			if (seen) {
+				free(m->f[i].name);
+				free(m->f[i].value);
+				continue;
+			}
+			seen = true;
+		}
+		m->f[j++] = m->f[i];
+	}
+	m->n = j;
 
 	if ((rc = render_unsigned(m, &text, &len)) != HB_OK)
 		return rc;
