@@ -6,7 +6,6 @@
  * Heartbeat 3.0.6's behaviour as measured there (§11.2); no Heartbeat code
  * is used.
  */
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

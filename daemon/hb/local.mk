@@ -31,7 +31,7 @@ tests_unit_test_hb_conf_LDADD = $(HB_UNIT_LDADD)
 
 check_PROGRAMS += tests/unit/test_hb_authkeys
 tests_unit_test_hb_authkeys_SOURCES = tests/unit/test_hb_authkeys.c
-tests_unit_test_hb_authkeys_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
+tests_unit_test_hb_authkeys_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS) -DHB_TOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_hb_authkeys_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_hb_authkeys_LDADD = $(HB_UNIT_LDADD)
 

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -209,6 +210,33 @@ static void test_method_names(void **state)
 	assert_int_equal(hb_auth_method_from_str("MD5"), HB_AUTH_NONE);
 }
 
+#ifndef HB_TOP_SRCDIR
+#define HB_TOP_SRCDIR "."
+#endif
+
+/* The sample authkeys shipped in ha.d/ parses cleanly. */
+static void test_shipped_sample(void **state)
+{
+	struct hb_authkeys k;
+	struct hb_diag d;
+	char path[1024], buf[4096];
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/ha.d/authkeys", HB_TOP_SRCDIR);
+	assert_non_null(f = fopen(path, "rb"));
+	len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	hb_diag_init(&d);
+	assert_int_equal(hb_authkeys_parse(&k, buf, len, "authkeys", &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(k.active, 1);
+	assert_int_equal(hb_authkeys_get(&k, 1)->method, HB_AUTH_SHA1);
+	hb_authkeys_free(&k);
+	hb_diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_method_names),
+		cmocka_unit_test(test_shipped_sample),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
