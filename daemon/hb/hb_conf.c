@@ -668,10 +668,6 @@ static int kw_stonith_host(struct cctx *x, const char *v)
 	const char *t = v + hlen;
 	char host[HB_NODENAME_MAX + 1];
 
-	if (hlen == 0) {
-		hb_cf_err(x, "No Stonith hostname argument given");
-		return -1;
-	}
 	if (hlen > HB_NODENAME_MAX) {
 		hb_cf_err(x, "Stonith hostname too long");
 		return -1;

@@ -17,6 +17,8 @@
 /* media, node and logging lines every test config needs */
 #define BASE "node alice\nnode bob\nucast eth1 10.78.0.2\nlogfacility local0\nauto_failback on\n"
 #define BASE_LINES 5
+#define LONG100 "0123456789012345678901234567890123456789012345678901234567890123456789" \
+		"012345678901234567890123456789"
 
 static int parse(struct hb_conf *c, struct hb_diag *d, const char *text)
 {
@@ -494,6 +496,9 @@ static void test_nodes_and_pings(void **state)
 	expect_error(BASE "ping 10.0.0.1\nping 10.0.0.1\n",
 		     "ha.cf:7: ping node [10.0.0.1] defined more than once");
 	expect_error(BASE "ping_group g\n", "ha.cf:6: ping_group [g] has no addresses");
+	expect_error(BASE "ping " LONG100 "\n", "ha.cf:6: ping node name [" LONG100 "] is too long");
+	expect_error(BASE "ping_group " LONG100 " 10.0.0.1\n",
+		     "ha.cf:6: ping_group name [" LONG100 "] is too long");
 }
 
 static void test_whole_line_directives(void **state)
@@ -551,6 +556,9 @@ static void test_whole_line_directives(void **state)
 	expect_error(BASE "apiauth x uid=a\napiauth x gid=b\n",
 		     "ha.cf:7: Duplicate apiauth directive for API client x: [x gid=b]");
 	expect_error(BASE "stonith_host ken3\n", "ha.cf:6: No Stonith type given");
+	expect_error(BASE "stonith_host " LONG100 " null\n", "ha.cf:6: Stonith hostname too long");
+	expect_error(BASE "respawn " LONG100 " /bin/true\n",
+		     "ha.cf:6: UID specified for client child is too long");
 }
 
 static void test_lexical(void **state)
@@ -596,6 +604,9 @@ static void test_failback_and_logging(void **state)
 	assert_int_equal(c.auto_failback, HB_FAILBACK_OFF);
 	assert_string_equal(hb_conf_param(&c, "auto_failback"), "off");
 	assert_int_equal(d.nwarn, 1);
+	assert_string_equal(d.v[0].text, "ha.cf:5: nice_failback flag is obsolete.. Use auto_failback "
+			    "{on, off, legacy} instead. 'nice_failback on' has been changed to "
+			    "'auto_failback off'");
 	hb_conf_free(&c);
 	hb_diag_free(&d);
 
