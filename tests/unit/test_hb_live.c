@@ -350,6 +350,23 @@ static void test_gap_rexmit_and_recovery(void **state)
 	assert_int_equal(count(HB_LIVE_EV_SEND_REXMIT, NULL, NULL), 0);
 }
 
+/* A gap filled by the late copy itself: recovered, no request sent. */
+static void test_gap_filled_in_time(void **state)
+{
+	(void)state;
+	setup_live(12000);
+	rx(0, 0, status(1, 7));
+	rx(10, 0, msg("resource", 3, 7));
+	assert_int_equal(L.nodes[0].nmissing, 1);
+	clear();
+	assert_int_equal(rx(11, 1, msg("resource", 2, 7)), HB_LIVE_ACCEPT);
+	assert_int_equal(count(HB_LIVE_EV_RECOVERED, NULL, NULL), 1);
+	assert_int_equal(L.nodes[0].nmissing, 0);
+	clear();
+	hb_live_tick(&L, 1000, &Q);
+	assert_int_equal(count(HB_LIVE_EV_SEND_REXMIT, NULL, NULL), 0);
+}
+
 static void test_big_gap_resets(void **state)
 {
 	uint64_t a;
@@ -473,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_generations),
 		cmocka_unit_test(test_partition_heal),
 		cmocka_unit_test(test_gap_rexmit_and_recovery),
+		cmocka_unit_test(test_gap_filled_in_time),
 		cmocka_unit_test(test_big_gap_resets),
 		cmocka_unit_test(test_acks),
 		cmocka_unit_test(test_event_queue_overflow),

@@ -324,6 +324,11 @@ static void test_decode_errors(void **state)
 	expect("###\n11:(3)l=3:ab,c,%%%\n", HB_E_FIELD);
 	expect("###\n11:(3)l=03:ab,,%%%\n", HB_E_FIELD);
 	expect("###\n8:(3)l=0:,,%%%\n", HB_E_FIELD);
+	expect("###\n15:(3)l=12345678:a,,%%%\n", HB_E_FIELD);	/* absurd element length */
+	expect("###\n10:(3)l=3:abc,%%%\n", HB_E_FIELD);	/* no final comma */
+	expect("###\n9:(3)l=3:ab,%%%\n", HB_E_FIELD);		/* element runs past the end */
+	expect("###\n11:(3)l=3:a\nb,,%%%\n", HB_E_FIELD);	/* newline in an element */
+	expect("###\n7:(3)l=3a,,%%%\n", HB_E_FIELD);		/* no ':' */
 	/* classic */
 	expect(">>>\n", HB_E_TRUNCATED);
 	expect(">>>\nt=a\n", HB_E_TRUNCATED);
