@@ -518,9 +518,9 @@ int hb_msg_add_dec(struct hb_msg *m, const char *name, uint64_t v)
 	return hb_msg_add_str(m, name, tmp);
 }
 
-int hb_msg_set_str(struct hb_msg *m, const char *name, const char *value)
+int hb_msg_set(struct hb_msg *m, enum hb_ftype t, const char *name,
+	       const void *value, size_t vlen)
 {
-	size_t vlen = strlen(value);
 	int rc;
 
 	for (size_t i = 0; i < m->n; i++) {
@@ -529,18 +529,65 @@ int hb_msg_set_str(struct hb_msg *m, const char *name, const char *value)
 
 		if (strcmp(f->name, name) != 0)
 			continue;
-		if ((rc = check_value(HB_FT_STRING, (const uint8_t *)value, vlen)) != HB_OK)
+		if ((rc = check_value(t, value, vlen)) != HB_OK)
 			return rc;
 		if (!(nv = malloc(vlen + 1)))
 			return HB_E_NOMEM;
-		memcpy(nv, value, vlen + 1);
+		memcpy(nv, value, vlen);
+		nv[vlen] = '\0';
 		free(f->value);
 		f->value = nv;
 		f->vlen = vlen;
-		f->type = HB_FT_STRING;
+		f->type = t;
 		return HB_OK;
 	}
-	return hb_msg_add_str(m, name, value);
+	return hb_msg_add(m, t, name, value, vlen);
+}
+
+int hb_msg_set_str(struct hb_msg *m, const char *name, const char *value)
+{
+	return hb_msg_set(m, HB_FT_STRING, name, value, strlen(value));
+}
+
+static int set_hex(struct hb_msg *m, const char *name, uint64_t v)
+{
+	char tmp[24];
+
+	snprintf(tmp, sizeof(tmp), "%" PRIx64, v);
+	return hb_msg_set_str(m, name, tmp);
+}
+
+int hb_msg_add_control(struct hb_msg *m, const struct hb_ctl *c)
+{
+	const char *t = hb_msg_str(m, "t");
+	bool noseq = hb_type_is_noseq(t);
+	char ttl[12];
+	int rc;
+
+	if (!t)
+		return HB_E_FIELD;	/* Heartbeat: "No type" */
+#define KEEP(name) (noseq && hb_msg_find(m, name))
+	if (c->destuuid && hb_msg_find(m, "dest") &&
+	    (rc = hb_msg_set(m, HB_FT_BINARY, "destuuid", c->destuuid, HB_UUID_LEN)) != HB_OK)
+		return rc;
+	if (!KEEP("src") && (rc = hb_msg_set_str(m, "src", c->src)) != HB_OK)
+		return rc;
+	if (c->srcuuid && !KEEP("srcuuid") &&
+	    (rc = hb_msg_set(m, HB_FT_BINARY, "srcuuid", c->srcuuid, HB_UUID_LEN)) != HB_OK)
+		return rc;
+	if (!noseq && (rc = set_hex(m, "seq", c->seq)) != HB_OK)
+		return rc;
+	if (!KEEP("hg") && (rc = set_hex(m, "hg", c->hg)) != HB_OK)
+		return rc;
+	if (!KEEP("ts") && (rc = set_hex(m, "ts", c->ts)) != HB_OK)
+		return rc;
+	if (!noseq && (rc = hb_msg_set_str(m, "ld", c->ld)) != HB_OK)
+		return rc;
+	snprintf(ttl, sizeof(ttl), "%u", c->ttl);
+	if (!KEEP("ttl") && (rc = hb_msg_set_str(m, "ttl", ttl)) != HB_OK)
+		return rc;
+#undef KEEP
+	return HB_OK;
 }
 
 size_t hb_msg_remove(struct hb_msg *m, const char *name)

@@ -110,6 +110,9 @@ int hb_msg_add_hex(struct hb_msg *m, const char *name, uint64_t v);	/* %lx */
 int hb_msg_add_dec(struct hb_msg *m, const char *name, uint64_t v);	/* %lu */
 /* Heartbeat's ha_msg_mod(): replaces the first field so named, else appends. */
 int hb_msg_set_str(struct hb_msg *m, const char *name, const char *value);
+/* ha_msg_mod() for any type: replaces the first field so named, or appends. */
+int hb_msg_set(struct hb_msg *m, enum hb_ftype t, const char *name,
+	       const void *value, size_t vlen);
 /* Removes every field so named; returns how many. */
 size_t hb_msg_remove(struct hb_msg *m, const char *name);
 
@@ -141,6 +144,26 @@ struct hb_hdr {
 };
 
 int hb_msg_hdr(const struct hb_msg *m, struct hb_hdr *h);
+
+/*
+ * The fields Heartbeat adds to every cluster message it sends (3.0.6's
+ * add_control_msg_fields, heartbeat.md §4.3): destuuid when the message
+ * has a dest, then src, srcuuid, seq, hg, ts, ld, ttl, each replacing a
+ * field of that name or appended. "NS_" types get no seq and no ld, and
+ * keep fields they already have. Sign (hb_auth_sign_fields) afterwards.
+ */
+struct hb_ctl {
+	const char *src;		/* our node name */
+	const uint8_t *srcuuid;		/* HB_UUID_LEN bytes, NULL to omit */
+	const uint8_t *destuuid;	/* the dest node's uuid, NULL to omit */
+	uint64_t seq;			/* our next sequence number */
+	uint64_t hg;			/* our generation */
+	uint64_t ts;			/* time(NULL) */
+	const char *ld;			/* first line of /proc/loadavg */
+	unsigned ttl;			/* hopfudge + node count */
+};
+
+int hb_msg_add_control(struct hb_msg *m, const struct hb_ctl *c);
 
 /* Message types Heartbeat sends outside the sequence scheme ("NS_"). */
 bool hb_type_is_noseq(const char *t);

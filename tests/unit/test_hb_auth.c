@@ -85,6 +85,108 @@ static void test_samples_resign_byte_for_byte(void **state)
 	hb_authkeys_free(&ks);
 }
 
+/*
+ * Rebuild every captured message from its own fields only (t, st, dt,
+ * rsc_hold, ...): hb_msg_add_control() must append Heartbeat's control
+ * fields in 3.0.6's places and spelling, so that signing and encoding
+ * give the captured bytes.
+ */
+static void test_rebuild_samples_from_scratch(void **state)
+{
+	static const char *const control[] = {
+		"src", "srcuuid", "destuuid", "seq", "hg", "ts", "ld", "ttl", "auth",
+	};
+	struct hb_authkeys ks;
+
+	(void)state;
+	load_keys(&ks, capture_keys);
+	for (size_t i = 0; i < HB_WIRE_NSAMPLES; i++) {
+		const struct hb_wire_sample *s = &hb_wire_samples[i];
+		uint8_t srcuuid[16], destuuid[16];
+		struct hb_msg m, b;
+		struct hb_wire w;
+		struct hb_hdr h;
+		struct hb_ctl ctl;
+		char buf[1024];
+		long n;
+
+		assert_int_equal(hb_msg_decode(&m, s->data, s->len, &w), HB_OK);
+		assert_int_equal(hb_msg_hdr(&m, &h), HB_OK);
+		hb_msg_init(&b);
+		for (size_t f = 0; f < m.n; f++) {
+			size_t c;
+
+			for (c = 0; c < sizeof(control) / sizeof(control[0]); c++)
+				if (strcmp(m.f[f].name, control[c]) == 0)
+					break;
+			if (c == sizeof(control) / sizeof(control[0]))
+				assert_int_equal(hb_msg_add(&b, m.f[f].type, m.f[f].name,
+							    m.f[f].value, m.f[f].vlen), HB_OK);
+		}
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.src = h.src;
+		if (hb_msg_uuid(&m, "srcuuid", srcuuid) == HB_OK)
+			ctl.srcuuid = srcuuid;
+		if (hb_msg_uuid(&m, "destuuid", destuuid) == HB_OK)
+			ctl.destuuid = destuuid;
+		ctl.seq = h.seq;
+		ctl.hg = h.hg;
+		ctl.ts = h.ts;
+		ctl.ld = h.ld;
+		ctl.ttl = (unsigned)h.ttl;
+		assert_int_equal(hb_msg_add_control(&b, &ctl), HB_OK);
+		assert_int_equal(hb_auth_sign_fields(&b, &ks), HB_OK);
+		n = hb_auth_encode(&b, s->classic ? HB_FMT_CLASSIC : HB_FMT_NETSTRING,
+				   &ks, buf, sizeof(buf));
+		assert_int_equal(n, (long)s->len);
+		if (memcmp(buf, s->data, s->len) != 0)
+			fail_msg("%s: rebuilt message differs", s->name);
+		hb_msg_free(&b);
+		hb_msg_free(&m);
+	}
+	hb_authkeys_free(&ks);
+}
+
+/* The control fields on a message that has some already. */
+static void test_control_fields_rules(void **state)
+{
+	static const uint8_t u1[16] = { 1 }, u2[16] = { 2 };
+	struct hb_ctl ctl = {
+		.src = "alice", .srcuuid = u1, .destuuid = u2, .seq = 0x2a,
+		.hg = 0x6b06677e, .ts = 0x6b06677d, .ld = "0.00 0.01 0.05 1/100 42", .ttl = 3,
+	};
+	struct hb_msg m;
+
+	(void)state;
+	/* no type: refused */
+	hb_msg_init(&m);
+	assert_int_equal(hb_msg_add_control(&m, &ctl), HB_E_FIELD);
+	/* NS_ types keep their own fields and get no seq/ld */
+	assert_int_equal(hb_msg_add_str(&m, "t", "NS_ackmsg"), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "ttl", "9"), HB_OK);
+	assert_int_equal(hb_msg_add_control(&m, &ctl), HB_OK);
+	assert_null(hb_msg_find(&m, "seq"));
+	assert_null(hb_msg_find(&m, "ld"));
+	assert_null(hb_msg_find(&m, "destuuid"));	/* no dest */
+	assert_string_equal(hb_msg_str(&m, "ttl"), "9");
+	assert_string_equal(hb_msg_str(&m, "src"), "alice");
+	hb_msg_free(&m);
+	/* others: every field replaced in place, the rest appended */
+	hb_msg_init(&m);
+	assert_int_equal(hb_msg_add_str(&m, "t", "resource"), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "seq", "1"), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "dest", "bob"), HB_OK);
+	assert_int_equal(hb_msg_add_control(&m, &ctl), HB_OK);
+	assert_string_equal(m.f[1].name, "seq");
+	assert_string_equal(hb_msg_str(&m, "seq"), "2a");
+	assert_string_equal(m.f[3].name, "destuuid");
+	assert_string_equal(m.f[4].name, "src");
+	assert_string_equal(hb_msg_str(&m, "hg"), "6b06677e");
+	assert_string_equal(hb_msg_str(&m, "ttl"), "3");
+	assert_int_equal(m.n, 10);
+	hb_msg_free(&m);
+}
+
 static void test_wrong_key(void **state)
 {
 	static const char *const others[] = {
@@ -348,6 +450,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_samples_verify),
 		cmocka_unit_test(test_samples_resign_byte_for_byte),
+		cmocka_unit_test(test_rebuild_samples_from_scratch),
+		cmocka_unit_test(test_control_fields_rules),
 		cmocka_unit_test(test_wrong_key),
 		cmocka_unit_test(test_several_keys),
 		cmocka_unit_test(test_flipped_bits),
