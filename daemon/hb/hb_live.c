@@ -127,8 +127,14 @@ static enum hb_live_verdict track(struct hb_live *l, uint64_t now, int idx,
 		reset_tracking(n);
 		n->gen = gen;
 		n->has_gen = true;
-	} else if (is_status && was_dead && gen > 0) {
-		emit(q, HB_LIVE_EV_PARTITION, idx, -1, gen, 0);
+	} else if (was_dead) {
+		/*
+		 * Back from the dead without a restart: what it sent while we
+		 * could not hear it is gone, do not ask for it again.
+		 */
+		if (is_status && gen > 0)
+			emit(q, HB_LIVE_EV_PARTITION, idx, -1, gen, 0);
+		reset_tracking(n);
 	}
 
 	if (!n->has_seq || seq == n->last_seq + 1) {

@@ -19,7 +19,13 @@
  *    seq == last a duplicate (several media), a gap is recorded and asked
  *    for again after a random 50..max_rexmit_delay ms, then every
  *    max_rexmit_delay ms until it comes or is NAKed; a gap over 250
- *    starts tracking over;
+ *    starts tracking over, and so does a node coming back from the dead;
+ *  - any authenticated packet (duplicates, NS_ messages) counts as a sign
+ *    of life for the node and its medium; only status messages count for
+ *    "late heartbeat". A packet that arrives after the dead time but
+ *    before the tick that would have declared the node dead keeps it
+ *    alive (3.0.6 would declare it dead all the same); LATE reports the
+ *    interval, so the caller can log it as critical;
  *  - a peer that said protocol=1 gets an ACK for seq % 10 == a per-peer
  *    random trigger, when nothing is missing.
  */

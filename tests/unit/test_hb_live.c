@@ -289,8 +289,10 @@ static void test_partition_heal(void **state)
 	assert_int_equal(count(HB_LIVE_EV_PARTITION, NULL, NULL), 1);
 	assert_int_equal(count(HB_LIVE_EV_NODE_UP, NULL, &b), 1);
 	assert_int_equal(b, 1);	/* it had been dead */
-	/* the seqs it sent while cut off are lost; tracking was dropped at death */
-	assert_int_equal(count(HB_LIVE_EV_LOST, NULL, NULL), 1);
+	/* what it sent while cut off is not asked for again */
+	assert_int_equal(count(HB_LIVE_EV_LOST, NULL, NULL), 0);
+	assert_int_equal(L.nodes[0].nmissing, 0);
+	assert_int_equal(rx(3200, 0, status(16, 7)), HB_LIVE_ACCEPT);
 	/* a restart after death is not a partition */
 	setup_live(12000);
 	rx(0, 0, status(1, 7));
