@@ -14,11 +14,11 @@ PKGS_BUILD="autoconf automake libtool pkg-config make gcc libc6-dev
 # kernel: headers for both kernels Debian 12 carries, and their images to
 # boot in the VM bed
 PKGS_KERNEL="linux-headers-amd64 linux-headers-6.12-amd64
- linux-image-amd64 linux-image-6.12-amd64 kmod"
+ linux-image-amd64 linux-image-6.12-amd64 kmod linux-source-6.1"
 # tests: bats and its helper libraries
 PKGS_TEST="bats bats-support bats-assert bats-file parallel"
 # VM bed: QEMU (TCG), initramfs ingredients, stock DRBD userland
-PKGS_VM="qemu-system-x86 qemu-utils busybox-static e2fsprogs cpio socat
+PKGS_VM="qemu-system-x86 qemu-utils busybox-static e2fsprogs cpio socat iperf3 xz-utils zstd
  drbd-utils coreutils"
 # netns bed: namespaces, stock Heartbeat 3.0.6 as the comparison peer
 PKGS_NETNS="iproute2 iputils-ping procps util-linux heartbeat cluster-glue"

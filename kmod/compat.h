@@ -29,12 +29,12 @@
 
 /* Open mode for a backing device (6.5 turned fmode_t into blk_mode_t). */
 #ifdef HAVE_BLK_MODE_T
-typedef blk_mode_t duet_open_mode_t;
+#define duet_open_mode_t blk_mode_t
 #define DUET_OPEN_READ BLK_OPEN_READ
 #define DUET_OPEN_WRITE BLK_OPEN_WRITE
 #define DUET_OPEN_EXCL 0 /* a holder makes the open exclusive */
 #else
-typedef fmode_t duet_open_mode_t;
+#define duet_open_mode_t fmode_t
 #define DUET_OPEN_READ FMODE_READ
 #define DUET_OPEN_WRITE FMODE_WRITE
 #define DUET_OPEN_EXCL FMODE_EXCL
@@ -102,5 +102,88 @@ static inline void duet_bdev_close(struct duet_bdev *b)
 #endif
 	b->bdev = NULL;
 }
+
+/* A bio-based disk: 6.9 passes queue limits and returns an ERR_PTR. */
+static inline struct gendisk *duet_alloc_disk(void)
+{
+#ifdef HAVE_BLK_ALLOC_DISK_LIMITS
+	struct queue_limits lim = { };
+
+	return blk_alloc_disk(&lim, NUMA_NO_NODE);
+#else
+	struct gendisk *d = blk_alloc_disk(NUMA_NO_NODE);
+
+	return d ? d : ERR_PTR(-ENOMEM);
+#endif
+}
+
+/*
+ * Make the disk's limits those of the backing device: block sizes, I/O
+ * sizes, discard, and whether it has a volatile write cache and FUA.
+ */
+static inline int duet_stack_limits(struct gendisk *disk,
+				    struct block_device *backing)
+{
+#ifdef HAVE_QUEUE_LIMITS_START_UPDATE
+	struct queue_limits lim = queue_limits_start_update(disk->queue);
+	int err;
+
+	blk_set_stacking_limits(&lim);
+	queue_limits_stack_bdev(&lim, backing, 0, disk->disk_name);
+#ifdef HAVE_QUEUE_LIMITS_FEATURES
+	lim.features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
+	if (bdev_write_cache(backing))
+		lim.features |= BLK_FEAT_WRITE_CACHE;
+	if (bdev_fua(backing))
+		lim.features |= BLK_FEAT_FUA;
+#endif
+	err = queue_limits_commit_update(disk->queue, &lim);
+	if (err)
+		return err;
+#ifndef HAVE_QUEUE_LIMITS_FEATURES
+	blk_queue_write_cache(disk->queue, bdev_write_cache(backing),
+			      bdev_fua(backing));
+#endif
+	return 0;
+#else
+	blk_set_stacking_limits(&disk->queue->limits);
+	disk_stack_limits(disk, backing, 0);
+	blk_queue_write_cache(disk->queue, bdev_write_cache(backing),
+			      bdev_fua(backing));
+	return 0;
+#endif
+}
+
+/*
+ * block_device_operations.open/.release: 6.5 passes the gendisk and a
+ * blk_mode_t, and release no longer gets the mode. duet_fops_open and
+ * duet_fops_release adapt them to the handlers of duet_dev.c.
+ */
+int duet_open(struct gendisk *disk, bool write);
+void duet_release(struct gendisk *disk);
+
+#ifdef HAVE_FOPS_OPEN_GENDISK
+static inline int duet_fops_open(struct gendisk *disk, blk_mode_t mode)
+{
+	return duet_open(disk, mode & BLK_OPEN_WRITE);
+}
+#else
+static inline int duet_fops_open(struct block_device *bdev, fmode_t mode)
+{
+	return duet_open(bdev->bd_disk, mode & FMODE_WRITE);
+}
+#endif
+
+#ifdef HAVE_FOPS_RELEASE_1ARG
+static inline void duet_fops_release(struct gendisk *disk)
+{
+	duet_release(disk);
+}
+#else
+static inline void duet_fops_release(struct gendisk *disk, fmode_t mode)
+{
+	duet_release(disk);
+}
+#endif
 
 #endif /* DUET_COMPAT_H */

@@ -16,17 +16,31 @@ static int __init duet_init(void)
 {
 	int err;
 
-	err = duet_proc_init();
+	err = duet_io_init();
 	if (err)
 		return err;
+	err = duet_dev_init();
+	if (err)
+		goto out_io;
+	err = duet_proc_init();
+	if (err)
+		goto out_dev;
 	pr_info("duet: version %s (api:%d/proto:%d-%d) loaded\n",
 		DUET_VERSION, DUET_API_VERSION, DUET_PROTO_MIN, DUET_PROTO_MAX);
 	return 0;
+
+out_dev:
+	duet_dev_exit();
+out_io:
+	duet_io_exit();
+	return err;
 }
 
 static void __exit duet_exit(void)
 {
 	duet_proc_exit();
+	duet_dev_exit();
+	duet_io_exit();
 	pr_info("duet: unloaded\n");
 }
 

@@ -15,7 +15,7 @@ static int duet_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "version: %s (api:%d/proto:%d-%d)\n",
 		   DUET_VERSION, DUET_API_VERSION, DUET_PROTO_MIN,
 		   DUET_PROTO_MAX);
-	seq_printf(m, "srcversion: %s \n", THIS_MODULE->srcversion);
+	seq_printf(m, "srcversion: %s\n", THIS_MODULE->srcversion);
 	return 0;
 }
 

@@ -33,13 +33,16 @@ mkdir -p "$out"
 # there, kernel part only. Only changed files are copied, so make stays
 # incremental.
 (cd "$srcdir" && tar cf - configure Makefile.in config.h.in build-aux \
-	kmod/Makefile.in kmod/Kbuild.in kmod/*.c kmod/*.h kmod/core/*.c kmod/core/*.h \
-	--exclude=kmod/compat_config.h) | (cd "$out" && tar xf - --keep-newer-files 2>/dev/null || true)
+	kmod/Makefile.in kmod/Kbuild.in \
+	$(find kmod -name '*.[ch]' ! -name compat_config.h ! -name '*.mod.c' ! -path 'kmod/probes/*')) |
+	(cd "$out" && tar xf - --keep-newer-files 2>/dev/null || true)
 cd "$out"
 # Configure again when the tree or the configure script changed.
 if [ ! -f config.status ] || [ configure -nt config.status ] ||
 	! grep -qx "LINUX_OBJ = $(cd "$obj" && pwd -P)" kmod/Makefile 2>/dev/null; then
 	./configure --with-config=kernel --with-linux-obj="$obj" >&2
+else
+	./config.status kmod/Makefile kmod/Kbuild >&2
 fi
 make -C kmod modules >&2
 echo "$PWD/kmod/duet.ko"

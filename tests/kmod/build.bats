@@ -83,3 +83,15 @@ copy_unconfigured_tree() {
 	assert_failure
 	assert_output --partial "expected all, kernel or user"
 }
+
+@test "kernel sources are checkpatch --no-tree clean" {
+	run "$SRC/tests/kmod/checkpatch.sh"
+	assert_success
+}
+
+@test "checkpatch check catches a style error (the check can fail)" {
+	printf '// SPDX-License-Identifier: GPL-2.0-only\nint duet_bad(void)\n{\n        return 1 ;\n}\n' > "$BATS_TEST_TMPDIR/bad.c"
+	run "$SRC/tests/kmod/checkpatch.sh" "$BATS_TEST_TMPDIR/bad.c"
+	assert_failure 1
+	assert_output --partial "ERROR"
+}
