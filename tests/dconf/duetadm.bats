@@ -213,12 +213,12 @@ md_conf() {
 	truncate -s 16M "$BATS_TEST_TMPDIR/vdb"
 	md_conf "$BATS_TEST_TMPDIR/vdb[0]"
 	run -1 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice create-md r0
-	assert_output --partial "too small for slot [0]: slots are 128 MiB each, so the device needs at least 128 MiB; it has 16 MiB"
+	assert_output --partial "meta-data device too small: meta-disk index 0 needs at least 128 MiB (262144 sectors), the device has 16 MiB (32768 sectors)"
 	# the paper's /dev/hda[5]: slot 5 needs 768 MiB
 	truncate -s 700M "$BATS_TEST_TMPDIR/vdb"
 	md_conf "$BATS_TEST_TMPDIR/vdb[5]"
 	run -1 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice -d create-md r0
-	assert_output --partial "needs at least 768 MiB; it has 700 MiB"
+	assert_output --partial "meta-disk index 5 needs at least 768 MiB (1572864 sectors), the device has 700 MiB (1433600 sectors)"
 }
 
 @test "create-md --dry-run checks a good slot and writes nothing" {
@@ -269,14 +269,35 @@ md_conf() {
 	assert_output --partial "reaches into the meta-data area at the end of the disk"
 }
 
-@test "create-md and dump-md report the missing on-disk format (until kmod/core/md.h)" {
+@test "create-md writes duet meta-data, dump-md reads it, a second create-md refuses" {
 	truncate -s 1G "$BATS_TEST_TMPDIR/vda"
-	truncate -s 128M "$BATS_TEST_TMPDIR/vdb"
-	md_conf "$BATS_TEST_TMPDIR/vdb[0]"
-	run -1 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice create-md r0
-	assert_output --partial "needs the on-disk format of kmod/core/md.h"
+	truncate -s 256M "$BATS_TEST_TMPDIR/vdb"
+	md_conf "$BATS_TEST_TMPDIR/vdb[1]"
 	run -1 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice dump-md r0
-	assert_output --partial "slot [0]: 128 MiB at offset 0 of 128 MiB"
+	assert_output --partial "no meta data found (the block is all zero): run create-md"
+	run -0 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice create-md r0
+	assert_output --partial "r0 volume 0: new duet meta-data written"
+	# the superblock is at 128 MiB, slot 0 is untouched
+	[ "$(dd if="$BATS_TEST_TMPDIR/vdb" bs=1 skip=$((128 * 1024 * 1024)) count=8 status=none)" = DUETMETA ]
+	cmp -n $((128 * 1024 * 1024)) "$BATS_TEST_TMPDIR/vdb" /dev/zero
+	run -0 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice dump-md r0
+	assert_line "flags 0x001;	# clean"
+	assert_line "la-size-sect 2097152;"
+	assert_line "md-size-sect 262144; md-offset-sect 262144; md-index 1; minor 0;"
+	assert_output --partial "bits 262144; set 0; }"
+	run -4 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice create-md r0
+	assert_output --partial "has duet meta-data there already"
+	run -0 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice --force create-md r0
+}
+
+@test "create-md with internal meta-data: at the end of the disk" {
+	truncate -s 64M "$BATS_TEST_TMPDIR/vda"
+	md_conf internal
+	run -0 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice create-md r0
+	assert_output --partial "meta-data on $BATS_TEST_TMPDIR/vda (internal): 328 KiB at offset 65208 KiB of 64 MiB; replicated size 65208 KiB"
+	[ "$(dd if="$BATS_TEST_TMPDIR/vda" bs=4096 skip=16383 count=1 status=none | head -c 8)" = DUETMETA ]
+	run -0 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice dump-md r0
+	assert_line "md-size-sect 656; md-offset-sect 131064; md-index -1; minor 0;"
 }
 
 @test "create-md: a missing device is an I/O error, exit 1" {
