@@ -351,11 +351,15 @@ enum duet_on_io_error {
 	DUET_IOERR_DETACH,
 };
 
+/* Defined identically by the core and the netlink API: one definition. */
+#ifndef DUET_ENUM_FENCING_DEFINED
+#define DUET_ENUM_FENCING_DEFINED
 enum duet_fencing {
 	DUET_FENCING_DONT_CARE = 0,
 	DUET_FENCING_RESOURCE_ONLY,
 	DUET_FENCING_RESOURCE_AND_STONITH,
 };
+#endif
 
 enum duet_after_sb {
 	DUET_ASB_DISCONNECT = 0,
