@@ -36,7 +36,7 @@ static const struct nla_policy duet_disk_policy[DUET_DISK_A_MAX + 1] = {
 						  DUET_MD_INDEX_MAX),
 	[DUET_DISK_A_ON_IO_ERROR] = NLA_POLICY_MAX(NLA_U32, DUET_IOERR_DETACH),
 	[DUET_DISK_A_FENCING] = NLA_POLICY_MAX(NLA_U32,
-					       DUET_FENCING_RESOURCE_AND_STONITH),
+					       DUET_FEN_RESOURCE_AND_STONITH),
 	[DUET_DISK_A_SIZE] = { .type = NLA_U64 },
 	[DUET_DISK_A_RESYNC_RATE] = { .type = NLA_U32 },
 	[DUET_DISK_A_RESYNC_AFTER] = { .type = NLA_S32 },
@@ -696,6 +696,11 @@ fail:
 
 int duet_nl_init(void)
 {
+	/* the wire's fencing values are the core's */
+	BUILD_BUG_ON(DUET_FEN_DONT_CARE != DUET_FENCING_DONT_CARE);
+	BUILD_BUG_ON(DUET_FEN_RESOURCE_ONLY != DUET_FENCING_RESOURCE_ONLY);
+	BUILD_BUG_ON(DUET_FEN_RESOURCE_AND_STONITH !=
+		     DUET_FENCING_RESOURCE_AND_STONITH);
 	return genl_register_family(&duet_genl_family);
 }
 

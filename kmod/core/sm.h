@@ -42,15 +42,11 @@ bool duet_state_equal(const struct duet_state *a, const struct duet_state *b);
 bool duet_state_in_range(const struct duet_state *s);
 
 /* Fencing policy of the disk section (drbd.conf "fencing"). */
-/* Defined identically by the core and the netlink API: one definition. */
-#ifndef DUET_ENUM_FENCING_DEFINED
-#define DUET_ENUM_FENCING_DEFINED
 enum duet_fencing {
 	DUET_FENCING_DONT_CARE = 0,
 	DUET_FENCING_RESOURCE_ONLY,
 	DUET_FENCING_RESOURCE_AND_STONITH,
 };
-#endif
 
 /* What the validation needs to know besides the two states. */
 struct duet_sm_env {
