@@ -177,7 +177,22 @@ struct collect {
 	int (*fn)(void *ctx, const struct adm_msg *m);
 	void *ctx;
 	int stop;
+	bool acked;	/* the request's ACK (or its DONE, for a dump) came */
 };
+
+/*
+ * A request's answer may take several reads: replies, then the ACK (or
+ * DONE). Reading until then keeps a late ACK from being taken for the
+ * answer of the next request on the same socket.
+ */
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct collect *c = arg;
+
+	(void)msg;
+	c->acked = true;
+	return NL_STOP;
+}
 
 static int on_valid(struct nl_msg *msg, void *arg)
 {
@@ -243,6 +258,8 @@ enum adm_nl_status adm_nl_request(struct adm_nl *nl, const struct adm_msg *m,
 		return ADM_NL_ERROR;
 	}
 	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &c);
+	nl_socket_modify_cb(nl->sk, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &c);
+	nl_socket_modify_cb(nl->sk, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &c);
 	rc = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (rc < 0) {
@@ -250,7 +267,9 @@ enum adm_nl_status adm_nl_request(struct adm_nl *nl, const struct adm_msg *m,
 			 nl_geterror(rc));
 		return ADM_NL_ERROR;
 	}
-	rc = nl_recvmsgs_default(nl->sk);
+	do
+		rc = nl_recvmsgs_default(nl->sk);
+	while (rc >= 0 && !c.acked);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", adm_cmd_name(m->cmd), nl_err_text(rc));
 		/* errors of the socket itself, not the kernel's answer */

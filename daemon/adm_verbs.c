@@ -66,6 +66,8 @@ static int send_plan(const struct adm_plan *p, struct adm_nl_result *last)
 		} else if (st != ADM_NL_OK) {
 			adm_err("%s", err);
 			rc = ADM_EXIT_NETLINK;
+		} else if (m->cmd == DUET_CMD_DOWN && res.retcode == DUET_RET_NO_RESOURCE) {
+			/* down is idempotent: a resource that is not there is down */
 		} else if (res.retcode != DUET_RET_OK) {
 			const char *text = res.info[0] ? res.info : adm_retcode_str(res.retcode);
 
