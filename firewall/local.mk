@@ -1,1 +1,32 @@
 # firewall: automake fragment, included from the top-level Makefile.am.
+#
+# libfw.a        the pure-C core: the plan (peer addresses per port) and its
+#                rendering for iptables, ip6tables, nft and firewalld
+# duet-firewall  the command: reads /etc/duet.conf and /etc/ha.d/ha.cf,
+#                renders, applies, removes, checks the rules
+# The static fragments for administrators who edit their rules by hand,
+# the firewalld services and the systemd unit are shipped as they are.
+FW_CORE_SOURCES = \
+	firewall/fw_plan.h firewall/fw_plan.c \
+	firewall/fw_render.h firewall/fw_render.c
+
+noinst_LIBRARIES += firewall/libfw.a
+firewall_libfw_a_SOURCES = $(FW_CORE_SOURCES)
+
+# The same sources with the sanitizers, for the unit tests.
+noinst_LIBRARIES += firewall/libfw-san.a
+firewall_libfw_san_a_SOURCES = $(FW_CORE_SOURCES)
+firewall_libfw_san_a_CFLAGS = $(AM_CFLAGS) $(DUET_SAN_CFLAGS)
+
+# ---- unit tests ---------------------------------------------------------------
+check_PROGRAMS += tests/unit/test_fw_plan
+tests_unit_test_fw_plan_SOURCES = tests/unit/test_fw_plan.c
+tests_unit_test_fw_plan_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_fw_plan_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_fw_plan_LDADD = firewall/libfw-san.a $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_fw_render
+tests_unit_test_fw_render_SOURCES = tests/unit/test_fw_render.c
+tests_unit_test_fw_render_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_fw_render_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_fw_render_LDADD = firewall/libfw-san.a $(CMOCKA_LIBS)
