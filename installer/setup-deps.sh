@@ -18,7 +18,7 @@ PKGS_KERNEL="linux-headers-amd64 linux-headers-6.12-amd64
 # tests: bats and its helper libraries
 PKGS_TEST="bats bats-support bats-assert bats-file parallel"
 # VM bed: QEMU (TCG), initramfs ingredients, stock DRBD userland
-PKGS_VM="qemu-system-x86 qemu-utils busybox-static e2fsprogs cpio socat iperf3
+PKGS_VM="qemu-system-x86 qemu-utils busybox-static e2fsprogs cpio socat iperf3 xz-utils zstd
  drbd-utils coreutils"
 # netns bed: namespaces, stock Heartbeat 3.0.6 as the comparison peer
 PKGS_NETNS="iproute2 iputils-ping procps util-linux heartbeat cluster-glue"

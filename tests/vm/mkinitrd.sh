@@ -16,6 +16,11 @@
 #   --out FILE           also copy the result to FILE
 #   --no-cache           build even if a cached image matches
 #   --print-kernel       print the resolved kernel release and exit
+#   --kernel-image       print the image QEMU should boot and exit: the
+#                        kernel's uncompressed vmlinux (cached), which QEMU
+#                        starts through its PVH entry point without the slow
+#                        in-guest decompression, or /boot/vmlinuz-VER when
+#                        that is not possible or DUET_VM_PVH=0
 #   -h, --help
 #
 # Environment:
@@ -76,14 +81,67 @@ while [ $# -gt 0 ]; do
 	--out) out=${2:?--out needs a file}; shift 2 ;;
 	--no-cache) use_cache=no; shift ;;
 	--print-kernel) print_kernel=yes; shift ;;
-	-h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--kernel-image) print_kernel=image; shift ;;
+	-h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument '$1' (try --help)" ;;
 	esac
 done
 
+# elf_complete FILE: an ELF file whose section headers end at its end (a
+# vmlinux decompressed from a bzImage, not cut short)
+elf_complete() {
+	local shoff shentsize shnum size
+	[ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ] || return 1
+	shoff=$(od -An -t u8 -j 40 -N 8 "$1" | tr -d ' ')
+	shentsize=$(od -An -t u2 -j 58 -N 2 "$1" | tr -d ' ')
+	shnum=$(od -An -t u2 -j 60 -N 2 "$1" | tr -d ' ')
+	size=$(stat -c %s "$1")
+	[ $((shoff + shentsize * shnum)) -le "$size" ] && [ "$shoff" -gt 0 ]
+}
+
+# kernel_image KVER: prints the image to boot (see --kernel-image)
+kernel_image() {
+	local kver=$1 z=/boot/vmlinuz-$1 cache out magic off tool
+	cache=${DUET_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/duet-vm}
+	if [ "${DUET_VM_PVH:-1}" = 0 ] || ! grep -qx 'CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null; then
+		echo "$z"
+		return
+	fi
+	out=$cache/vmlinux-$kver-$(stat -L -c '%s-%Y' "$z")
+	if [ -s "$out" ]; then
+		echo "$out"
+		return
+	fi
+	mkdir -p "$cache"
+	for magic in xz zstd gzip; do
+		case $magic in
+		xz) off=$(LC_ALL=C grep -abo $'\xfd7zXZ\x00' "$z" | head -n 1 | cut -d: -f1 || true); tool="xz -dcq" ;;
+		zstd) off=$(LC_ALL=C grep -abo $'\x28\xb5\x2f\xfd' "$z" | head -n 1 | cut -d: -f1 || true); tool="zstd -dcq" ;;
+		gzip) off=$(LC_ALL=C grep -abo $'\x1f\x8b\x08' "$z" | head -n 1 | cut -d: -f1 || true); tool="gzip -dcq" ;;
+		esac
+		[ -n "$off" ] || continue
+		command -v "${tool%% *}" >/dev/null || continue
+		# the compressed kernel is followed by other data: the decompressor
+		# complains about it, the check below decides
+		tail -c +$((off + 1)) "$z" | $tool > "$out.tmp.$$" 2>/dev/null || true
+		if elf_complete "$out.tmp.$$"; then
+			mv "$out.tmp.$$" "$out"
+			find "$cache" -maxdepth 1 -name "vmlinux-$kver-*" ! -name "${out##*/}" -delete
+			echo "$out"
+			return
+		fi
+		rm -f "$out.tmp.$$"
+	done
+	echo "$prog: note: cannot extract vmlinux from $z, booting the bzImage" >&2
+	echo "$z"
+}
+
 kver=$(resolve_kernel "$kernel")
 if [ "$print_kernel" = yes ]; then
 	echo "$kver"
+	exit 0
+elif [ "$print_kernel" = image ]; then
+	kernel_image "$kver"
 	exit 0
 fi
 moddir=/lib/modules/$kver

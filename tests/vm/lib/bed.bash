@@ -25,7 +25,9 @@
 #   DUET_VM_MEM         guest RAM in MiB (512)
 #   DUET_VM_DATA_MB     data disk size (128), DUET_VM_META_MB meta disk (128)
 #   DUET_VM_APPEND      extra kernel command line
-#   DUET_VM_BOOT_TIMEOUT seconds from QEMU start to agent answer (120)
+#   DUET_VM_BOOT_TIMEOUT seconds from QEMU start to agent answer (300)
+#   DUET_VM_PVH=0       boot the compressed /boot/vmlinuz (default: its
+#                       vmlinux through QEMU's PVH entry, seconds faster)
 #   DUET_VM_CMD_TIMEOUT default timeout of `on` in seconds (300)
 #   DUET_VM_KEEP=1      bed_stop leaves the work dir in place
 #   DUET_KO             duet.ko to put in the image (see mkinitrd.sh)
@@ -136,9 +138,10 @@ bed_init() {
 		_bed_err "DUET_VM_WORKDIR path too long for unix sockets: $DUET_VM_WORKDIR"
 		return 1
 	fi
-	local kernel initrd base tries=0
+	local kernel image initrd base tries=0
 	kernel=$("$DUET_VM_DIR/mkinitrd.sh" --print-kernel ${DUET_VM_KERNEL:+--kernel "$DUET_VM_KERNEL"}) || return 1
 	[ -r "/boot/vmlinuz-$kernel" ] || { _bed_err "/boot/vmlinuz-$kernel not readable"; return 1; }
+	image=$("$DUET_VM_DIR/mkinitrd.sh" --kernel "$kernel" --kernel-image) || return 1
 	if [ -n "${DUET_VM_INITRD:-}" ]; then
 		initrd=$DUET_VM_INITRD
 	else
@@ -159,13 +162,14 @@ bed_init() {
 	mkdir -p "$DUET_VM_WORKDIR/alice" "$DUET_VM_WORKDIR/bob"
 	cat > "$DUET_VM_WORKDIR/bed.env" <<-EOF
 		BED_KERNEL='$kernel'
+		BED_KERNEL_IMAGE='$image'
 		BED_INITRD='$initrd'
 		BED_PORT_BASE=$base
 		BED_MEM=${DUET_VM_MEM:-512}
 		BED_DATA_MB=${DUET_VM_DATA_MB:-128}
 		BED_META_MB=${DUET_VM_META_MB:-128}
 		BED_APPEND='${DUET_VM_APPEND:-}'
-		BED_BOOT_TIMEOUT=${DUET_VM_BOOT_TIMEOUT:-120}
+		BED_BOOT_TIMEOUT=${DUET_VM_BOOT_TIMEOUT:-300}
 	EOF
 	_bed_require_workdir
 }
@@ -194,7 +198,7 @@ _bed_qemu_args() { # NODE: prints QEMU's arguments, one per line
 		-accel tcg -machine pc -cpu qemu64 -smp 1 -m "$BED_MEM" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-pidfile "$d/qemu.pid" \
-		-kernel "/boot/vmlinuz-$BED_KERNEL" -initrd "$BED_INITRD" \
+		-kernel "$BED_KERNEL_IMAGE" -initrd "$BED_INITRD" \
 		-append "console=ttyS0,115200 panic=-1 duet.node=$node duet.id=$id $BED_APPEND" \
 		-chardev "file,id=con0,path=$d/console.log,append=on" -serial chardev:con0 \
 		-chardev "$ser" -serial chardev:ser1 \
