@@ -20,9 +20,12 @@ void fw_plan_free(struct fw_plan *p)
 
 	for (i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);
+	for (i = 0; i < p->nerrors; i++)
+		free(p->errors[i]);
 	for (i = 0; i < p->nsources; i++)
 		free(p->sources[i]);
 	free(p->warnings);
+	free(p->errors);
 	free(p->sources);
 	free(p->ports);
 	free(p->acc);
@@ -74,18 +77,35 @@ int fw_plan_add_source(struct fw_plan *p, const char *path)
 			strdup(path));
 }
 
+static char *vfmt(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return NULL;
+	return s;
+}
+
 int fw_plan_warn(struct fw_plan *p, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	s = vfmt(fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		s = NULL;
 	return push_str(p, &p->warnings, &p->nwarnings, &p->cwarnings, s);
+}
+
+int fw_plan_error(struct fw_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vfmt(fmt, ap);
+	va_end(ap);
+	return push_str(p, &p->errors, &p->nerrors, &p->cerrors, s);
 }
 
 const struct fw_port *fw_plan_find_port(const struct fw_plan *p,

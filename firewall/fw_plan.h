@@ -14,6 +14,7 @@
  *     interface): the peer's addresses;
  *   - warnings ("file:line: ..."), printed by the command and copied into
  *     the rendered rules as comments;
+ *   - errors ("file:line: ..."): a plan with errors is not rendered;
  *   - the node's name and the files it was computed from (for headers).
  *
  * Rules keep the order they were added in; ports are rendered sorted by
@@ -66,6 +67,8 @@ struct fw_plan {
 	size_t nacc, cacc;
 	char **warnings;
 	size_t nwarnings, cwarnings;
+	char **errors;
+	size_t nerrors, cerrors;
 	char **sources;		/* configuration files read */
 	size_t nsources, csources;
 	bool oom;		/* an allocation failed; the plan is incomplete */
@@ -80,6 +83,10 @@ void fw_plan_set_node(struct fw_plan *p, const char *node);
 int fw_plan_add_source(struct fw_plan *p, const char *path);
 /* Appends a warning (printf-style). 0 / -1 on ENOMEM (p->oom is set). */
 int fw_plan_warn(struct fw_plan *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Appends an error (printf-style). 0 / -1 on ENOMEM (p->oom is set). */
+int fw_plan_error(struct fw_plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* The guarded port (proto, port), or NULL. */

@@ -448,7 +448,7 @@ static int render_firewalld(const struct fw_plan *p, struct fw_buf *b)
 
 int fw_render(const struct fw_plan *p, enum fw_backend be, struct fw_buf *out)
 {
-	if (p->oom)
+	if (p->oom || p->nerrors)
 		return -1;
 	switch (be) {
 	case FW_BE_IPTABLES:

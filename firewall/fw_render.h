@@ -63,7 +63,8 @@ const char *fw_buf_str(const struct fw_buf *b);
 
 /*
  * The whole file for backend BE: header comments (node, sources,
- * warnings, how to load it), then the rules. 0, or -1 on ENOMEM.
+ * warnings, how to load it), then the rules. 0, or -1 on ENOMEM or when
+ * the plan has errors.
  */
 int fw_render(const struct fw_plan *p, enum fw_backend be, struct fw_buf *out);
 

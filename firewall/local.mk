@@ -30,3 +30,12 @@ tests_unit_test_fw_render_SOURCES = tests/unit/test_fw_render.c
 tests_unit_test_fw_render_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_fw_render_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_fw_render_LDADD = firewall/libfw-san.a $(CMOCKA_LIBS)
+
+# ---- shipped as they are ------------------------------------------------------
+# Fragments for administrators who write their rules by hand (peer addresses
+# are marked placeholders), firewalld services, the systemd unit (installed
+# by the packaging).
+FW_FRAGMENTS = \
+	firewall/duet.rules.v4 firewall/duet.rules.v6 firewall/duet.nft \
+	firewall/duet-replication.xml firewall/duet-heartbeat.xml
+EXTRA_DIST += $(FW_FRAGMENTS) firewall/duet-firewall.service
