@@ -33,6 +33,8 @@ static const char *const duet_conn_names[DUET_C_NR] = {
 	[DUET_C_VERIFY_T] = "VerifyT",
 	[DUET_C_PAUSED_SYNC_S] = "PausedSyncS",
 	[DUET_C_PAUSED_SYNC_T] = "PausedSyncT",
+	[DUET_C_AHEAD] = "Ahead",
+	[DUET_C_BEHIND] = "Behind",
 };
 
 static const char *const duet_disk_names[DUET_D_NR] = {

@@ -40,6 +40,8 @@ enum duet_conn {
 	DUET_C_VERIFY_T,
 	DUET_C_PAUSED_SYNC_S,
 	DUET_C_PAUSED_SYNC_T,
+	DUET_C_AHEAD,		/* replication paused by congestion (source) */
+	DUET_C_BEHIND,		/* peer of an Ahead node (target) */
 	DUET_C_NR
 };
 

@@ -88,12 +88,15 @@ procs_mentioning() {
 
 @test "the serial line carries bytes both ways" {
 	local from to rx
+	run serial_is_open ser0 a # nobody has an end open yet
+	assert_failure
 	for from in a b; do
 		if [[ $from == a ]]; then to=b; else to=a; fi
 		rx=$BATS_TEST_TMPDIR/rx.$to
-		# reader first; its output goes to a file, fd 3 closed for bats
+		# the reader in the background, output to a file, fd 3 closed for
+		# bats; it must have its end open before the writer writes
 		node_exec "$to" timeout 5 head -c 12 "$(serial_path ser0 "$to")" >"$rx" 2>&1 3>&- &
-		sleep 0.5
+		wait_until 3 serial_is_open ser0 "$to"
 		node_exec "$from" sh -c "printf 'hello-from-%s' $from > $(serial_path ser0 "$from")"
 		wait $!
 		run cat "$rx"
@@ -105,7 +108,7 @@ procs_mentioning() {
 	local rx=$BATS_TEST_TMPDIR/rx.held
 	node_exec b timeout 10 head -c 4 "$(serial_path ser0 b)" >"$rx" 2>&1 3>&- &
 	local reader=$!
-	sleep 0.5
+	wait_until 3 serial_is_open ser0 b
 	serial_down ser0
 	node_exec a sh -c "printf 'held' > $(serial_path ser0 a)"
 	sleep 1
@@ -230,6 +233,31 @@ procs_mentioning() {
 	# and this file's bed was not touched
 	run node_exec a hostname
 	assert_output a
+}
+
+@test "a failed test's node logs are kept in DUET_TEST_LOGDIR and printed" {
+	local logdir=$BATS_TEST_TMPDIR/logs info=$BATS_TEST_TMPDIR/fixture-bed dir id saved
+	run env DUET_TEST_LOGDIR="$logdir" FIXTURE_BED_FILE="$info" \
+		bats --formatter tap "$BATS_TEST_DIRNAME/fixtures/fails-on-purpose.bats"
+	assert_failure
+	assert_line "not ok 1 fails on purpose after writing a log inside the node"
+	# printed into the TAP output of the failed test
+	assert_output --partial "marker-in-ha-log solo"
+	assert_output --partial "marker-on-console"
+	read -r dir id <"$info"
+	# kept on disk, one directory per failed test, one per node inside
+	saved=$(find "$logdir" -mindepth 1 -maxdepth 1 -type d -name "*-$id-fixture-*")
+	[[ -n $saved ]]
+	run cat "$saved/solo/ha-log"
+	assert_output "marker-in-ha-log solo"
+	run cat "$saved/solo/console.log"
+	assert_output --partial marker-on-console
+	# and the failing file's bed is gone
+	[[ ! -e $dir ]]
+	run ip netns list
+	refute_output --partial "duet-$id-"
+	run procs_mentioning "$dir"
+	assert_output ""
 }
 
 @test "bed_cleanup removes this bed completely and is idempotent" {

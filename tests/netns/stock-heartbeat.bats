@@ -90,10 +90,18 @@ note() {
 		run hb_linkstatus "$n" "$peer" "$(serial_path ser0 "$n")"
 		assert_output up
 	done
-	# each node runs its own heartbeat: master, FIFO reader, read+write per
-	# medium (2 media) = 6 processes
-	run node_exec nodea sh -c 'pgrep -c heartbeat'
-	assert_output 6
+	# each node runs its own heartbeat: a read and a write process per
+	# medium (ucast eth0, serial), one FIFO reader (short-lived children
+	# forked for resource work keep the master's title, so count these)
+	local title
+	for n in nodea nodeb; do
+		run node_exec "$n" ps -eo args=
+		for title in "read: ucast eth0" "write: ucast eth0" "FIFO reader" \
+			"read: serial $(serial_path ser0 "$n")" "write: serial $(serial_path ser0 "$n")"; do
+			assert_line "heartbeat: $title"
+		done
+		assert_equal "$(grep -c '^heartbeat: \(read\|write\): ' <<<"$output")" 4
+	done
 	run hb_log_grep nodeb "Link nodea:eth0 up"
 	assert_success
 }

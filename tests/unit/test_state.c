@@ -13,7 +13,7 @@ static const char *const conn_expected[] = {
 	"NetworkFailure", "ProtocolError", "TearDown", "WFConnection",
 	"WFReportParams", "Connected", "StartingSyncS", "StartingSyncT",
 	"WFBitMapS", "WFBitMapT", "WFSyncUUID", "SyncSource", "SyncTarget",
-	"VerifyS", "VerifyT", "PausedSyncS", "PausedSyncT",
+	"VerifyS", "VerifyT", "PausedSyncS", "PausedSyncT", "Ahead", "Behind",
 };
 
 static const char *const disk_expected[] = {

@@ -183,8 +183,10 @@ hb_start() {
 		nd=$BED_DIR/nodes/$node
 		echo "=== $(date '+%F %T') heartbeat ${HB_ARGS:-}" >>"$nd/console.log"
 		rc=0
+		# a clean environment, as at boot (resource scripts inherit it)
 		# shellcheck disable=SC2086
-		node_exec "$node" "$HB_DAEMON" ${HB_ARGS:-} </dev/null >>"$nd/console.log" 2>&1 \
+		node_exec "$node" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			LANG=C.UTF-8 HOME=/root "$HB_DAEMON" ${HB_ARGS:-} </dev/null >>"$nd/console.log" 2>&1 \
 			3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- || rc=$?
 		if ((rc != 0)); then
 			_bed_err "heartbeat on '$node' exited with status $rc; end of its logs:"

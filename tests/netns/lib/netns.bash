@@ -334,6 +334,21 @@ serial_path() {
 	echo "$BED_DIR/serial/$1.$2"
 }
 
+# serial_is_open NAME NODE: a process inside NODE has its end of serial line
+# NAME open (bytes that reach an end nobody has open may be dropped when it
+# is opened, so a reader should be there before a writer writes)
+serial_is_open() {
+	local path dev pid fd
+	path=$(serial_path "${1:-}" "${2:-}") || return 1
+	dev=$(readlink -f "$path") || return 1
+	while read -r pid; do
+		for fd in /proc/"$pid"/fd/*; do
+			[[ $(readlink "$fd" 2>/dev/null) == "$dev" ]] && return 0
+		done
+	done < <(node_pids "$2")
+	return 1
+}
+
 _bed_serial_signal() {
 	local pid start
 	_bed_need_bed || return 1
@@ -437,7 +452,11 @@ node_kill() {
 	for node in "$@"; do
 		nd=$(_bed_node_dir "$node") || return 1
 		rm -f "$nd/ready"
-		read -r pid start <"$nd/init.pid" 2>/dev/null || continue
+		if ! read -r pid start <"$nd/init.pid" 2>/dev/null; then
+			# never booted (or already down): only the power goes
+			_node_links_off "$node" "$nd" || return 1
+			continue
+		fi
 		if _bed_alive "$pid" "$start"; then kill -KILL "$pid" 2>/dev/null || true; fi
 		for ((i = 0; i < 200; i++)); do
 			_bed_alive "$pid" "$start" || break

@@ -199,7 +199,7 @@ _bed_qemu_args() { # NODE: prints QEMU's arguments, one per line
 		-nodefaults -no-user-config -display none -no-reboot \
 		-pidfile "$d/qemu.pid" \
 		-kernel "$BED_KERNEL_IMAGE" -initrd "$BED_INITRD" \
-		-append "console=ttyS0,115200 panic=-1 duet.node=$node duet.id=$id $BED_APPEND" \
+		-append "console=ttyS0,115200 panic=-1 no_timer_check duet.node=$node duet.id=$id $BED_APPEND" \
 		-chardev "file,id=con0,path=$d/console.log,append=on" -serial chardev:con0 \
 		-chardev "$ser" -serial chardev:ser1 \
 		-chardev "socket,id=qmp,path=$d/qmp.sock,server=on,wait=off" -mon chardev=qmp,mode=control \
@@ -299,18 +299,32 @@ boot_wait() {
 	if out=$(_BED_MARGIN=1 _bed_agent "$node" "$tmo" - 'cat /run/duet/ready 2>/dev/null; uname -r' 2>&1); then
 		return 0
 	fi
-	_bed_err "$node did not answer within ${tmo}s of boot: $out"
+	if node_running "$node"; then
+		_bed_err "$node did not answer within ${tmo}s of boot: $out"
+	else
+		_bed_err "$node: QEMU exited during boot (kernel panic? see the console): $out"
+	fi
 	_bed_err "last console lines of $node:"
 	tail -n 30 "$d/console.log" | sed "s/^/  [$node] /" >&2
 	return 1
 }
 
 # bed_start NODE... [-- mkinitrd args]: bed_init, fresh disks for the
-# nodes, boot them in parallel
+# nodes, boot them in parallel. A DUET_VM_WORKDIR that is set is set up
+# afresh; status 3 (and nothing touched) if guests of it still run.
 bed_start() {
 	local nodes=() n
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do nodes+=("$1"); shift; done
 	[ "${1:-}" != -- ] || shift
+	if [ -n "${DUET_VM_WORKDIR:-}" ] && [ -f "$DUET_VM_WORKDIR/bed.env" ]; then
+		for n in $DUET_VM_NODES; do
+			if node_running "$n"; then
+				_bed_err "DUET_VM_WORKDIR=$DUET_VM_WORKDIR is in use ($n runs): bed_stop it or use another work dir"
+				return 3
+			fi
+		done
+		rm -f "$DUET_VM_WORKDIR/bed.env"
+	fi
 	bed_init "$@" || return 1
 	for n in "${nodes[@]}"; do
 		bed_disks_create "$n" || return 1
@@ -345,21 +359,36 @@ _bed_agent() {
 	local end=$((SECONDS + tmo + ${_BED_MARGIN:-15})) left
 	# one connection per command; the coprocess is killed when we are done
 	local -a ag
-	coproc _BED_AG { exec socat -t 3600 - "UNIX-CONNECT:$sock" 2>/dev/null 3>&-; }
+	# -t 1: end soon after QEMU closes the socket (it died)
+	coproc _BED_AG { exec socat -t 1 - "UNIX-CONNECT:$sock" 2>/dev/null 3>&-; }
 	local agpid=$_BED_AG_PID
 	ag=("${_BED_AG[@]}")
 	printf 'DUETREQ %s %s\n%s\n%s\n' "$seq" "$tmo" "$(printf '%s' "$script" | base64 -w0)" "$in" >&"${ag[1]}"
+	local st part=
 	while :; do
 		left=$((end - SECONDS))
 		[ $left -gt 0 ] || { _bed_err "$node: no answer within ${tmo}s: $script"; break; }
-		IFS= read -r -t "$left" -u "${ag[0]}" line || {
-			if [ $left -le 1 ] || [ $((end - SECONDS)) -le 0 ]; then
-				_bed_err "$node: no answer within ${tmo}s: $script"
+		[ $left -le 5 ] || left=5
+		st=0
+		IFS= read -r -t "$left" -u "${ag[0]}" line || st=$?
+		if [ $st -gt 128 ]; then
+			# read timed out (keeping what it got of a line): go on
+			# waiting while QEMU lives
+			part+=$line
+			if ! node_running "$node"; then
+				_bed_err "$node: QEMU exited while running: $script"
+				break
+			fi
+			continue
+		elif [ $st -ne 0 ]; then
+			if node_running "$node"; then
+				_bed_err "$node: command channel closed: $script"
 			else
-				_bed_err "$node: command channel closed (guest powered off or crashed?)"
+				_bed_err "$node: QEMU exited (powered off, crashed, panicked?) while running: $script"
 			fi
 			break
-		}
+		fi
+		line=$part$line part=
 		case "$line" in
 		"DUETREP $seq OUT") state=out ;;
 		"DUETREP $seq ERR") state=err ;;
@@ -694,7 +723,13 @@ bed_setup_file() { # [NODE... --] [mkinitrd args]: default both nodes
 	*" -- "*) ;;
 	*) set -- alice bob -- "$@" ;;
 	esac
-	if ! bed_start "$@"; then
+	local rc=0
+	bed_start "$@" || rc=$?
+	if [ $rc -eq 3 ]; then
+		# someone else's running bed: teardown_file must not touch it
+		unset DUET_VM_WORKDIR
+		return 1
+	elif [ $rc -ne 0 ]; then
 		bed_dump_failure setup_file
 		return 1
 	fi
