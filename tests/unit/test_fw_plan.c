@@ -227,6 +227,9 @@ static void test_warnings_sources(void **state)
 	assert_int_equal(p.nsources, 1);
 	assert_int_equal(p.nwarnings, 1);
 	assert_string_equal(p.warnings[0], "ha.cf:3: beware");
+	assert_int_equal(fw_plan_error(&p, "%s:%u: no peer", "duet.conf", 0u), 0);
+	assert_int_equal(p.nerrors, 1);
+	assert_string_equal(p.errors[0], "duet.conf:0: no peer");
 	fw_plan_free(&p);
 	assert_int_equal(p.nwarnings, 0);
 }

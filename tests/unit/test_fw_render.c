@@ -309,6 +309,11 @@ static void test_oom_plan_refused(void **state)
 	assert_int_equal(fw_render(&p, FW_BE_NFT, &b), -1);
 	assert_int_equal(fw_render(&p, (enum fw_backend)99, &b), -1);
 	fw_buf_free(&b);
+	fw_plan_init(&p);
+	fw_plan_error(&p, "duet.conf:3: no peer");
+	assert_int_equal(fw_render(&p, FW_BE_IPTABLES, &b), -1);
+	fw_plan_free(&p);
+	fw_buf_free(&b);
 }
 
 static void test_backend_names(void **state)
