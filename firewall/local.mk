@@ -18,6 +18,29 @@ noinst_LIBRARIES += firewall/libfw-san.a
 firewall_libfw_san_a_SOURCES = $(FW_CORE_SOURCES)
 firewall_libfw_san_a_CFLAGS = $(AM_CFLAGS) $(DUET_SAN_CFLAGS)
 
+# ---- duet-firewall ------------------------------------------------------------
+# The configuration is read with duet's own parsers: daemon/dconf for
+# duet.conf, daemon/hb for ha.cf. daemon/hb/libhb.a is built with the
+# sanitizers for its tests, so the ha.cf parser's sources are compiled here
+# once more, without them, for this installed program.
+noinst_LIBRARIES += firewall/libfw-hbconf.a
+firewall_libfw_hbconf_a_SOURCES = \
+	daemon/hb/hb_conf.c daemon/hb/hb_conf_media.c daemon/hb/hb_conf_priv.h \
+	daemon/hb/hb_conf.h daemon/hb/hb_diag.c daemon/hb/hb_diag.h \
+	daemon/hb/hb_str.c daemon/hb/hb_str.h
+firewall_libfw_hbconf_a_CFLAGS = $(AM_CFLAGS)
+
+sbin_PROGRAMS += firewall/duet-firewall
+firewall_duet_firewall_SOURCES = \
+	firewall/duet-firewall.c \
+	firewall/fw_config.h firewall/fw_config.c \
+	firewall/fw_sys.h firewall/fw_sys.c \
+	firewall/fw_exec.h firewall/fw_exec.c \
+	firewall/fw_backend.h firewall/fw_backend.c
+firewall_duet_firewall_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
+firewall_duet_firewall_LDADD = firewall/libfw.a daemon/dconf/libdconf.a firewall/libfw-hbconf.a
+dist_man_MANS = firewall/duet-firewall.8
+
 # ---- unit tests ---------------------------------------------------------------
 check_PROGRAMS += tests/unit/test_fw_plan
 tests_unit_test_fw_plan_SOURCES = tests/unit/test_fw_plan.c
@@ -30,6 +53,14 @@ tests_unit_test_fw_render_SOURCES = tests/unit/test_fw_render.c
 tests_unit_test_fw_render_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_fw_render_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_fw_render_LDADD = firewall/libfw-san.a $(CMOCKA_LIBS)
+
+# fw_config against the real parsers (their sanitizer builds)
+check_PROGRAMS += tests/unit/test_fw_config
+tests_unit_test_fw_config_SOURCES = tests/unit/test_fw_config.c firewall/fw_config.c
+tests_unit_test_fw_config_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_fw_config_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_fw_config_LDADD = firewall/libfw-san.a daemon/dconf/libdconf-san.a \
+	daemon/hb/libhb.a $(NETTLE_LIBS) $(CMOCKA_LIBS)
 
 # ---- shipped as they are ------------------------------------------------------
 # Fragments for administrators who write their rules by hand (peer addresses
