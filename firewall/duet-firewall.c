@@ -239,11 +239,24 @@ static bool in_list(const enum fw_backend *be, size_t n, enum fw_backend x)
 	return false;
 }
 
+/*
+ * Two backends that filter the same address family: loading duet's rules
+ * with one takes them out of the other. iptables and ip6tables go together.
+ */
+static bool conflicts(enum fw_backend a, enum fw_backend b)
+{
+	if (a == b)
+		return false;
+	return !((a == FW_BE_IPTABLES && b == FW_BE_IP6TABLES) ||
+		 (a == FW_BE_IP6TABLES && b == FW_BE_IPTABLES));
+}
+
 static int do_apply(const struct fw_plan *plan, const enum fw_backend *be, size_t n,
 		    const struct fw_opts *o)
 {
-	enum fw_backend old[FW_BE_NR];
-	size_t nold = 0, i;
+	enum fw_backend old[FW_BE_NR], now[FW_BE_NR];
+	size_t nold = 0, nnow = 0, i, j;
+	bool clash;
 	int r;
 
 	for (i = 0; i < n; i++) {
@@ -251,28 +264,36 @@ static int do_apply(const struct fw_plan *plan, const enum fw_backend *be, size_
 		if (r != FW_EXIT_OK)
 			return r;
 	}
-	/* rules an earlier apply loaded with another backend go first */
-	if (fw_detect(old, &nold, true, o) == FW_EXIT_OK) {
-		for (i = 0; i < nold; i++) {
-			if (in_list(be, n, old[i]) || !fw_be_installed(old[i]))
-				continue;
-			r = fw_be_remove(old[i], NULL, o);
-			if (r != FW_EXIT_OK)
-				return r;
+	/* rules an earlier apply loaded with a conflicting backend go first */
+	fw_state_backends(old, &nold, o);
+	for (i = 0; i < nold; i++) {
+		for (clash = false, j = 0; j < n && !clash; j++)
+			clash = conflicts(old[i], be[j]);
+		if (!clash) {
+			if (!in_list(be, n, old[i]))
+				now[nnow++] = old[i];
+			continue;
 		}
+		if (!fw_be_installed(old[i]))
+			continue;
+		r = fw_be_remove(old[i], NULL, o);
+		if (r != FW_EXIT_OK)
+			return r;
 	}
 	for (i = 0; i < n; i++) {
 		r = fw_be_apply(be[i], plan, o);
 		if (r != FW_EXIT_OK)
 			return r;
+		now[nnow++] = be[i];
 	}
-	return o->dry_run ? FW_EXIT_OK : fw_state_record(be, n, o);
+	return o->dry_run ? FW_EXIT_OK : fw_state_record(now, nnow, o);
 }
 
 static int do_remove(const struct fw_plan *plan, const enum fw_backend *be, size_t n,
 		     const struct fw_opts *o)
 {
-	size_t i;
+	enum fw_backend old[FW_BE_NR], now[FW_BE_NR];
+	size_t nold = 0, nnow = 0, i;
 	int r;
 
 	for (i = 0; i < n; i++) {
@@ -285,7 +306,14 @@ static int do_remove(const struct fw_plan *plan, const enum fw_backend *be, size
 		if (r != FW_EXIT_OK)
 			return r;
 	}
-	return o->dry_run ? FW_EXIT_OK : fw_state_record(be, 0, o);
+	if (o->dry_run)
+		return FW_EXIT_OK;
+	/* the backends that still hold duet's rules */
+	fw_state_backends(old, &nold, o);
+	for (i = 0; i < nold; i++)
+		if (!in_list(be, n, old[i]))
+			now[nnow++] = old[i];
+	return fw_state_record(now, nnow, o);
 }
 
 static int do_status(const struct fw_plan *plan, const enum fw_backend *be, size_t n,

@@ -502,23 +502,35 @@ int fw_be_require(enum fw_backend be, bool need_running, const struct fw_opts *o
 	return FW_EXIT_OK;
 }
 
-int fw_detect(enum fw_backend *be, size_t *n, bool use_state,
-	      const struct fw_opts *o)
+void fw_state_backends(enum fw_backend *be, size_t *n, const struct fw_opts *o)
 {
 	struct fw_buf b;
 	char *save, *tok;
 	enum fw_backend x;
+	size_t i;
 
 	*n = 0;
-	if (use_state) {
-		fw_buf_init(&b);
-		if (state_read(o, "backend", &b) && b.s) {
-			for (tok = strtok_r(b.s, ",\n", &save); tok && *n < FW_BE_NR;
-			     tok = strtok_r(NULL, ",\n", &save))
-				if (fw_backend_parse(tok, &x) == 0)
-					be[(*n)++] = x;
+	fw_buf_init(&b);
+	if (state_read(o, "backend", &b) && b.s) {
+		for (tok = strtok_r(b.s, ",\n", &save); tok && *n < FW_BE_NR;
+		     tok = strtok_r(NULL, ",\n", &save)) {
+			if (fw_backend_parse(tok, &x) < 0)
+				continue;
+			for (i = 0; i < *n && be[i] != x; i++)
+				;
+			if (i == *n)
+				be[(*n)++] = x;
 		}
-		fw_buf_free(&b);
+	}
+	fw_buf_free(&b);
+}
+
+int fw_detect(enum fw_backend *be, size_t *n, bool use_state,
+	      const struct fw_opts *o)
+{
+	*n = 0;
+	if (use_state) {
+		fw_state_backends(be, n, o);
 		if (*n)
 			return FW_EXIT_OK;
 	}

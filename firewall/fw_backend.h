@@ -65,6 +65,8 @@ bool fw_be_installed(enum fw_backend be);
  */
 int fw_detect(enum fw_backend *be, size_t *n, bool use_state,
 	      const struct fw_opts *o);
+/* The backends the last apply recorded (none: *N = 0). */
+void fw_state_backends(enum fw_backend *be, size_t *n, const struct fw_opts *o);
 /* Records the backends applied (STATE_DIR/backend); removes it when N = 0. */
 int fw_state_record(const enum fw_backend *be, size_t n, const struct fw_opts *o);
 

@@ -134,7 +134,7 @@ EOC
 fw() {
 	local node=$1
 	shift
-	node_exec "$node" "$DUET_FIREWALL" -c "$FW_CONF" "$@"
+	node_exec "$node" "$DUET_FIREWALL" -c "$FW_CONF" --ha-dir /etc/ha.d "$@"
 }
 
 # fw_listen NODE: the listeners (TCP 7788, 7789, 8080; UDP 694 into
@@ -192,11 +192,11 @@ strip_counters() {
 # iptables-save, ip6tables-save and nft list ruleset
 fw_ruleset() {
 	{
-		echo "## iptables-save"
+		echo "=== iptables-save"
 		node_exec "$1" iptables-save
-		echo "## ip6tables-save"
+		echo "=== ip6tables-save"
 		node_exec "$1" ip6tables-save
-		echo "## nft list ruleset"
+		echo "=== nft list ruleset"
 		node_exec "$1" nft list ruleset
 	} | strip_counters
 }
@@ -246,8 +246,8 @@ EOR
 # (iptables: DUET-IN in the family of $FW_IPT, default iptables; nft:
 # table inet duet)
 fw_drops_ipt() {
-	node_exec "$1" "${FW_IPT:-iptables}" -w -L DUET-IN -v -x -n |
-		awk -v p="$2" -v port="dpt:$3" '$3 == "DROP" && $4 == p && $0 ~ port { print $1; exit }'
+	node_exec "$1" "${FW_IPT:-iptables}" -w -v -S DUET-IN |
+		sed -nE "s/^-A DUET-IN -p $2 -m $2 --dport $3 -c ([0-9]+) [0-9]+ -j DROP\$/\\1/p"
 }
 fw_drops_nft() {
 	node_exec "$1" nft list table inet duet |
@@ -259,4 +259,73 @@ fw_teardown_test() {
 	if [[ -z ${BATS_TEST_COMPLETED:-} && -d ${BED_DIR:-/nonexistent} ]]; then
 		bed_save_logs "fw-$BATS_TEST_NAME"
 	fi
+}
+
+# ---------------------------------------------------------------------------
+# expectations; each fails with a message saying what did not hold
+
+# fw_expect_open FROM ADDRESS PORT / fw_expect_closed FROM ADDRESS PORT
+fw_expect_open() {
+	tcp_reaches "$1" "$2" "$3" || { echo "expected $1 to reach $2 port $3/tcp, it did not" >&2; return 1; }
+}
+fw_expect_closed() {
+	if tcp_reaches "$1" "$2" "$3"; then
+		echo "expected $1 NOT to reach $2 port $3/tcp, it did" >&2
+		return 1
+	fi
+}
+
+FW_TOKEN_N=0
+# fw_expect_udp FROM ADDRESS / fw_expect_udp_dropped FROM ADDRESS: a
+# datagram to ADDRESS:694 arrives at alice's listener / does not
+fw_expect_udp() {
+	local tok
+	FW_TOKEN_N=$((FW_TOKEN_N + 1))
+	tok="$1-$RANDOM-$FW_TOKEN_N"
+	udp_send "$1" "$2" 694 "$tok" || return 1
+	udp_received alice "$tok" 3 || { echo "datagram from $1 to $2:694 did not arrive" >&2; return 1; }
+}
+fw_expect_udp_dropped() {
+	local tok
+	FW_TOKEN_N=$((FW_TOKEN_N + 1))
+	tok="$1-$RANDOM-$FW_TOKEN_N"
+	udp_send "$1" "$2" 694 "$tok" || return 1
+	udp_not_received alice "$tok" || { echo "datagram from $1 to $2:694 arrived" >&2; return 1; }
+}
+
+# fw_expect_peer_only FAMILY (4 or 6): bob reaches alice's replication port
+# of that family (7788 over IPv4, 7789 over IPv6) and 694/udp, the
+# stranger reaches neither; both reach the unrelated open port
+fw_expect_peer_only() {
+	local a port
+	if [[ $1 == 4 ]]; then a=$(fw_ip alice) port=7788; else a=$(fw_ip6 alice) port=7789; fi
+	fw_expect_open bob "$a" "$port" &&
+		fw_expect_closed stranger "$a" "$port" &&
+		fw_expect_udp bob "$a" &&
+		fw_expect_udp_dropped stranger "$a" &&
+		fw_expect_open bob "$a" "$FW_OPEN_PORT" &&
+		fw_expect_open stranger "$a" "$FW_OPEN_PORT"
+}
+
+# fw_expect_all_open FAMILY: before apply and after remove, everyone
+# reaches everything
+fw_expect_all_open() {
+	local a port
+	if [[ $1 == 4 ]]; then a=$(fw_ip alice) port=7788; else a=$(fw_ip6 alice) port=7789; fi
+	fw_expect_open bob "$a" "$port" &&
+		fw_expect_open stranger "$a" "$port" &&
+		fw_expect_udp bob "$a" &&
+		fw_expect_udp stranger "$a" &&
+		fw_expect_open stranger "$a" "$FW_OPEN_PORT"
+}
+
+# fw_firewalld_start NODE: a D-Bus system bus and firewalld of the node's
+# own (its /run is private, /etc/firewalld was given by fw_make_bed
+# --firewalld); waits until firewall-cmd --state answers
+fw_firewalld_start() {
+	node_exec "$1" mkdir -p /run/dbus || return 1
+	node_start "$1" dbus-daemon --system --nofork --nopidfile || return 1
+	wait_until 20 node_exec "$1" test -S /run/dbus/system_bus_socket || return 1
+	node_start "$1" firewalld --nofork --nopid || return 1
+	wait_until 90 node_exec "$1" firewall-cmd --state
 }
