@@ -148,3 +148,27 @@ teardown() {
 		refute_output --partial "Invalid"
 	fi
 }
+
+@test "README's figure-4 layout with duet's chain loads, DUET-IN before eth0's ACCEPT and the REJECT" {
+	local f=$BATS_TEST_TMPDIR/sysconfig-iptables
+	awk '/^# \/etc\/sysconfig\/iptables on sslab1/ { on = 1 } on { print } on && /^COMMIT$/ { exit }' \
+		"$FW_SRCDIR/README.md" >"$f"
+	run grep -c '^-A ' "$f"
+	assert_output 24
+	run node_exec alice iptables-restore --test "$f"
+	assert_success
+	# the DUET-IN lines are the fragment's with the placeholder replaced
+	run diff <(grep '^-A DUET-IN' "$f") <(grep '^-A DUET-IN' "$FRAG/duet.rules.v4" | sed 's/192\.0\.2\.2/192.168.0.11/')
+	assert_success
+	run node_exec alice iptables-restore "$f"
+	assert_success
+	run node_exec alice iptables -S RH-Firewall-1-INPUT
+	assert_equal "${lines[2]}" "-A RH-Firewall-1-INPUT -j DUET-IN"
+	assert_equal "${lines[3]}" "-A RH-Firewall-1-INPUT -i eth0 -j ACCEPT"
+	assert_equal "${lines[-1]}" "-A RH-Firewall-1-INPUT -j REJECT --reject-with icmp-host-prohibited"
+	# figure 4's world-open lines for 694 and 7788 are gone
+	run grep -E 'RH-Firewall-1-INPUT .*--dport (694|7788)' "$f"
+	assert_failure
+	node_exec alice iptables -F
+	node_exec alice iptables -X
+}
