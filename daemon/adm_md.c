@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon/duetadm.h"
@@ -53,15 +54,21 @@ static int md_open(struct md_vol *m, bool write)
 	char w[400], err[400];
 	uint64_t bsize, msize;
 	int flags = (write ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+	struct stat st;
 
 	m->fd_backing = m->fd_md = -1;
 	m->kind = m->v->md_kind == DCONF_MD_INTERNAL ? MD_INTERNAL :
 		  m->v->md_kind == DCONF_MD_FLEXIBLE ? MD_FLEXIBLE : MD_INDEXED;
 	m->dev = m->kind == MD_INTERNAL ? m->v->disk : m->v->meta_disk;
+	/* a block device that is mounted or in use is not written to */
+	if (write && stat(m->dev, &st) == 0 && S_ISBLK(st.st_mode))
+		flags |= O_EXCL;
 	m->fd_backing = open(m->v->disk, m->kind == MD_INTERNAL ? flags : O_RDONLY | O_CLOEXEC);
 	if (m->fd_backing < 0) {
 		adm_err("%s: cannot open disk %s: %s", where(m, w, sizeof(w)),
-			m->v->disk, strerror(errno));
+			m->v->disk, errno == EBUSY ?
+			"device is busy (mounted, or in use by duet or another driver)" :
+			strerror(errno));
 		return ADM_EXIT_FAILED;
 	}
 	if (md_dev_size(m->fd_backing, &bsize) != 0) {
@@ -76,6 +83,8 @@ static int md_open(struct md_vol *m, bool write)
 		m->fd_md = open(m->dev, flags);
 		if (m->fd_md < 0) {
 			adm_err("%s: cannot open %s: %s", where(m, w, sizeof(w)), m->dev,
+				errno == EBUSY ?
+				"device is busy (mounted, or in use by duet or another driver)" :
 				strerror(errno));
 			return ADM_EXIT_FAILED;
 		}
@@ -159,6 +168,7 @@ static int create_one(struct adm_ctx *c, struct md_vol *m)
 {
 	char reasons[4][400], err[400], w[400];
 	int rc = md_open(m, !c->dry_run);
+	uint32_t al_extents;
 	int n;
 
 	if (rc != ADM_EXIT_OK)
@@ -180,7 +190,10 @@ static int create_one(struct adm_ctx *c, struct md_vol *m)
 		printf("%s volume %u: dry run: nothing written\n", m->r->name, m->v->vnr);
 		return ADM_EXIT_OK;
 	}
-	if (md_format_create(m->fd_md, &m->l, err, sizeof(err)) != 0) {
+	al_extents = (uint32_t)dconf_vol_num(c->cfg, m->r, dconf_local_host(m->r), m->v,
+					     DCONF_O_AL_EXTENTS);
+	if (md_format_create(m->fd_md, &m->l, al_extents, (uint32_t)m->v->minor, err,
+			     sizeof(err)) != 0) {
 		adm_err("%s: %s", where(m, w, sizeof(w)), err);
 		return ADM_EXIT_FAILED;
 	}
@@ -191,18 +204,13 @@ static int create_one(struct adm_ctx *c, struct md_vol *m)
 static int dump_one(struct adm_ctx *c, struct md_vol *m)
 {
 	char err[400], w[400];
-	uint8_t sb[4096];
-	long got;
 	int rc = md_open(m, false);
 
 	(void)c;
 	if (rc != ADM_EXIT_OK)
 		return rc;
+	printf("# ");
 	print_layout(m);
-	got = md_read_at(m->fd_md, m->l.sb_offset, sb, sizeof(sb));
-	if (got > 0 && md_probe_drbd_sb(sb, (size_t)got) && !md_format_probe(sb, (size_t)got))
-		printf("%s volume %u: found %s, not duet's\n", m->r->name, m->v->vnr,
-		       md_probe_drbd_sb(sb, (size_t)got));
 	if (md_format_dump(m->fd_md, &m->l, stdout, err, sizeof(err)) != 0) {
 		adm_err("%s: %s", where(m, w, sizeof(w)), err);
 		return ADM_EXIT_FAILED;

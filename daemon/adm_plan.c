@@ -54,10 +54,15 @@ static int resync_after_minor(const struct dconf_config *cfg, const char *name)
 	return vols[0]->minor;
 }
 
-/* The options of CFG/R that live in top-level set SET, into nest N. */
+/*
+ * The options of CFG/R that live in top-level set SET, into nest N; disk
+ * options as they apply to the local volume V (NULL: resource level).
+ */
 static void options_into(struct adm_attr *n, int set, const struct dconf_config *cfg,
-			 const struct dconf_resource *r)
+			 const struct dconf_resource *r, const struct dconf_volume *v)
 {
+	const struct dconf_host *h = v ? dconf_local_host(r) : NULL;
+
 	for (int i = 0; i < DCONF_O_NR; i++) {
 		const struct dconf_optdef *d = &dconf_optdefs[i];
 		const char *s;
@@ -68,14 +73,15 @@ static void options_into(struct adm_attr *n, int set, const struct dconf_config 
 		case DCONF_T_INT:
 		case DCONF_T_BOOL:
 		case DCONF_T_ENUM:
-			adm_put_num(n, d->nl_attr, dconf_res_num(cfg, r, (enum dconf_opt)i));
+			adm_put_num(n, d->nl_attr,
+				    dconf_vol_num(cfg, r, h, v, (enum dconf_opt)i));
 			break;
 		case DCONF_T_NAME:	/* resync-after */
-			s = dconf_res_str(cfg, r, (enum dconf_opt)i);
+			s = dconf_vol_str(cfg, r, h, v, (enum dconf_opt)i);
 			adm_put_num(n, d->nl_attr, s ? resync_after_minor(cfg, s) : -1);
 			break;
 		default:
-			s = dconf_res_str(cfg, r, (enum dconf_opt)i);
+			s = dconf_vol_str(cfg, r, h, v, (enum dconf_opt)i);
 			adm_put_str(n, d->nl_attr, s ? s : "");
 			break;
 		}
@@ -85,7 +91,7 @@ static void options_into(struct adm_attr *n, int set, const struct dconf_config 
 static void res_opts(struct adm_msg *m, const struct dconf_config *cfg,
 		     const struct dconf_resource *r)
 {
-	options_into(adm_msg_nest(m, DUET_A_RES_OPTS), DUET_A_RES_OPTS, cfg, r);
+	options_into(adm_msg_nest(m, DUET_A_RES_OPTS), DUET_A_RES_OPTS, cfg, r, NULL);
 }
 
 static void disk_paths(struct adm_attr *n, const struct dconf_volume *v)
@@ -115,7 +121,7 @@ static void disk_conf(struct adm_msg *m, const struct dconf_config *cfg,
 
 	if (paths)
 		disk_paths(n, v);
-	options_into(n, DUET_A_DISK_CONF, cfg, r);
+	options_into(n, DUET_A_DISK_CONF, cfg, r, v);
 }
 
 static void addr_into(struct adm_attr *n, const struct dconf_addr *a)
@@ -137,7 +143,7 @@ static void net_conf(struct adm_msg *m, const struct dconf_config *cfg,
 		addr_into(adm_nest(n, DUET_NET_A_LOCAL_ADDR), &me->addr);
 		addr_into(adm_nest(n, DUET_NET_A_PEER_ADDR), &peer->addr);
 	}
-	options_into(n, DUET_A_NET_CONF, cfg, r);
+	options_into(n, DUET_A_NET_CONF, cfg, r, NULL);
 }
 
 /* ---- verbs ------------------------------------------------------------ */

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,30 +14,20 @@
 
 #define KIB ((uint64_t)1024)
 #define MIB (1024 * KIB)
-
-uint64_t md_flex_bytes(uint64_t data_bytes)
-{
-	uint64_t bits = (data_bytes + 4 * KIB - 1) / (4 * KIB);
-	uint64_t bm = (bits + 8 * 4 * KIB - 1) / (8 * 4 * KIB) * 4 * KIB;
-
-	return 4 * KIB + 32 * KIB + bm;
-}
-
-uint64_t md_indexed_max_data(void)
-{
-	/* the bitmap gets what the slot leaves after superblock and AL */
-	return (MD_SLOT_BYTES - 36 * KIB) * 8 * 4 * KIB;
-}
+#define GIB (1024 * MIB)
+#define TIB (1024 * GIB)
 
 const char *md_fmt_bytes(uint64_t v, char *buf, size_t len)
 {
-	if (v && v % (1024 * MIB * 1024) == 0)
-		snprintf(buf, len, "%" PRIu64 " TiB", v / (1024 * MIB * 1024));
-	else if (v && v % (1024 * MIB) == 0)
-		snprintf(buf, len, "%" PRIu64 " GiB", v / (1024 * MIB));
-	else if (v && v % MIB == 0)
+	if (v == 0)
+		snprintf(buf, len, "0");
+	else if (v % TIB == 0)
+		snprintf(buf, len, "%" PRIu64 " TiB", v / TIB);
+	else if (v % GIB == 0)
+		snprintf(buf, len, "%" PRIu64 " GiB", v / GIB);
+	else if (v % MIB == 0)
 		snprintf(buf, len, "%" PRIu64 " MiB", v / MIB);
-	else if (v && v % KIB == 0)
+	else if (v % KIB == 0)
 		snprintf(buf, len, "%" PRIu64 " KiB", v / KIB);
 	else
 		snprintf(buf, len, "%" PRIu64 " bytes", v);
@@ -46,70 +38,36 @@ int md_layout_compute(enum md_kind kind, int index, uint64_t backing_bytes,
 		      uint64_t dev_bytes, struct md_layout *l, char *err,
 		      size_t errlen)
 {
-	char a[32], b[32], c[32];
+	s32 idx = kind == MD_INTERNAL ? DUET_MD_INDEX_INTERNAL :
+		  kind == MD_FLEXIBLE ? DUET_MD_INDEX_FLEXIBLE : index;
+	struct duet_md_layout *c = &l->core;
+	u64 sb;
+	int rc;
 
-	*l = (struct md_layout){ .kind = kind, .index = index,
-				 .backing_bytes = backing_bytes,
-				 .dev_bytes = dev_bytes };
-	switch (kind) {
-	case MD_INDEXED:
-		if (index < 0)
-			index = 0;
-		l->md_offset = (uint64_t)index * MD_SLOT_BYTES;
-		l->md_bytes = MD_SLOT_BYTES;
-		l->sb_offset = l->md_offset;
-		l->need_bytes = l->md_offset + MD_SLOT_BYTES;
-		l->data_bytes = backing_bytes;
-		if (backing_bytes > md_indexed_max_data()) {
-			snprintf(err, errlen,
-				 "the backing disk (%s) is larger than an indexed meta-data slot can track (%s): use 'meta-disk internal' or a whole device",
-				 md_fmt_bytes(backing_bytes, a, sizeof(a)),
-				 md_fmt_bytes(md_indexed_max_data(), b, sizeof(b)));
-			return -1;
-		}
-		if (dev_bytes < l->need_bytes) {
-			snprintf(err, errlen,
-				 "too small for slot [%d]: slots are 128 MiB each, so the device needs at least %s; it has %s",
-				 index, md_fmt_bytes(l->need_bytes, a, sizeof(a)),
-				 md_fmt_bytes(dev_bytes, b, sizeof(b)));
-			return -1;
-		}
-		return 0;
-	case MD_FLEXIBLE:
-		l->md_offset = 0;
-		l->md_bytes = md_flex_bytes(backing_bytes);
-		l->sb_offset = 0;
-		l->need_bytes = l->md_bytes > MD_MIN_EXTERNAL ? l->md_bytes : MD_MIN_EXTERNAL;
-		l->data_bytes = backing_bytes;
-		if (dev_bytes < l->need_bytes) {
-			snprintf(err, errlen,
-				 "too small: meta-data for a %s backing disk needs at least %s; it has %s",
-				 md_fmt_bytes(backing_bytes, a, sizeof(a)),
-				 md_fmt_bytes(l->need_bytes, b, sizeof(b)),
-				 md_fmt_bytes(dev_bytes, c, sizeof(c)));
-			return -1;
-		}
-		return 0;
-	case MD_INTERNAL: {
-		uint64_t end = backing_bytes & ~(4 * KIB - 1);
-
-		l->md_bytes = md_flex_bytes(backing_bytes);
-		l->need_bytes = l->md_bytes + 4 * KIB;
-		if (end < l->need_bytes) {
-			snprintf(err, errlen,
-				 "too small for internal meta-data: it needs %s at the end of the disk, so the disk must have more than that; it has %s",
-				 md_fmt_bytes(l->md_bytes, a, sizeof(a)),
-				 md_fmt_bytes(backing_bytes, b, sizeof(b)));
-			return -1;
-		}
-		l->md_offset = end - l->md_bytes;
-		l->sb_offset = end - 4 * KIB;
-		l->data_bytes = l->md_offset;
-		return 0;
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	l->index = index;
+	l->backing_bytes = backing_bytes;
+	l->dev_bytes = kind == MD_INTERNAL ? backing_bytes : dev_bytes;
+	rc = duet_md_layout(idx, backing_bytes / 512, l->dev_bytes / 512, 0, c);
+	l->need_bytes = c->needed_sect * 512;
+	if (rc != DUET_MD_OK) {
+		duet_md_layout_explain(rc, c, err, errlen);
+		return -1;
 	}
-	}
-	snprintf(err, errlen, "unknown meta-data kind");
-	return -1;
+	sb = c->md_offset_sect;
+	l->sb_offset = sb * 512;
+	l->al_offset = (uint64_t)((s64)sb + c->al_offset) * 512;
+	l->al_bytes = (uint64_t)c->al_size_sect * 512;
+	l->bm_offset = (uint64_t)((s64)sb + c->bm_offset) * 512;
+	l->bm_bytes = c->bm_size_sect * 512;
+	l->bm_used_bytes = duet_md_bm_sect(c->data_sect) * 512;
+	if (l->bm_used_bytes > l->bm_bytes)
+		l->bm_used_bytes = l->bm_bytes;
+	l->md_offset = kind == MD_INTERNAL ? l->bm_offset : l->sb_offset;
+	l->md_bytes = c->md_size_sect * 512;
+	l->data_bytes = c->data_sect * 512;
+	return 0;
 }
 
 int md_dev_size(int fd, uint64_t *bytes)
@@ -144,4 +102,44 @@ long md_read_at(int fd, uint64_t off, void *buf, size_t len)
 		got += (size_t)r;
 	}
 	return (long)got;
+}
+
+int md_write_at(int fd, uint64_t off, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = pwrite(fd, (const char *)buf + done, len - done,
+				   (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+int md_zero_at(int fd, uint64_t off, uint64_t len)
+{
+	static const size_t chunk = 1 << 20;
+	char *zero = calloc(1, chunk);
+	int rc = 0;
+
+	if (!zero)
+		return -1;
+	while (len && rc == 0) {
+		size_t n = len < chunk ? (size_t)len : chunk;
+
+		rc = md_write_at(fd, off, zero, n);
+		off += n;
+		len -= n;
+	}
+	free(zero);
+	return rc;
 }

@@ -39,7 +39,7 @@ firewall_duet_firewall_SOURCES = \
 	firewall/fw_backend.h firewall/fw_backend.c
 firewall_duet_firewall_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
 firewall_duet_firewall_LDADD = firewall/libfw.a daemon/dconf/libdconf.a firewall/libfw-hbconf.a
-dist_man_MANS = firewall/duet-firewall.8
+dist_man_MANS += firewall/duet-firewall.8
 
 # ---- unit tests ---------------------------------------------------------------
 check_PROGRAMS += tests/unit/test_fw_plan

@@ -9,38 +9,71 @@
 
 #include <linux/atomic.h>
 #include <linux/blkdev.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
 #include "compat.h"
+#include "core/bm.h"
+#include "core/md.h"
+#include "core/req.h"
+#include "core/sm.h"
 #include "core/state.h"
 
 #define DUET_PROC_NAME "duet"
 #define DUET_MAX_MINORS 256
+#define DUET_RES_NAME_MAX 63
+#define DUET_DEV_PATH_MAX 255
+
+struct duet_device;
+
+/* A resource: a name and its volumes (one minor each). */
+struct duet_resource {
+	struct list_head list;		/* duet_resources, under duet_conf_lock */
+	char name[DUET_RES_NAME_MAX + 1];
+	struct list_head devices;	/* duet_device.res_list */
+	bool allow_two_primaries;
+};
 
 /* One replicated device (a DRBD "minor"). */
 struct duet_device {
 	unsigned int minor;
+	unsigned int volume;
+	struct duet_resource *res;
+	struct list_head res_list;
 	struct gendisk *disk;
+	char path[DUET_DEV_PATH_MAX + 1];	/* "device" of the config */
 
 	/* serialises configuration changes (attach, detach, role) */
 	struct mutex conf_lock;
 
-	/* protects role, disk_state and backing.bdev for the I/O path */
+	/*
+	 * state_lock protects state, ctr, bm and backing.bdev for the I/O
+	 * path; changes also hold conf_lock.
+	 */
 	spinlock_t state_lock;
-	enum duet_role role;
-	enum duet_disk disk_state;
+	struct duet_state state;
+	struct duet_counters ctr;
+	struct duet_bm bm;
+	bool bm_valid;
 	struct duet_bdev backing;
+
+	/* meta data, under conf_lock */
+	struct duet_bdev meta;		/* bdev NULL when internal */
+	struct duet_md_sb sb;
+	struct duet_md_layout layout;
+	struct page *md_page;
+	enum duet_fencing fencing;
+	u32 on_io_error;		/* enum duet_on_io_error */
 
 	int open_cnt;		/* under conf_lock: opens of /dev/duetN */
 	atomic_t in_flight;	/* bios submitted to the backing disk */
 	wait_queue_head_t io_wait;
-
-	/* counters of /proc/duet, in KiB as /proc/drbd prints them */
-	atomic64_t dw_kib;
-	atomic64_t dr_kib;
 };
+
+/* The configuration lock: resources and minors change under it. */
+extern struct mutex duet_conf_lock;
 
 /* duet_proc.c */
 int duet_proc_init(void);
@@ -49,19 +82,49 @@ void duet_proc_exit(void);
 /* duet_dev.c: device lifecycle, roles, opens */
 int duet_dev_init(void);
 void duet_dev_exit(void);
-int duet_dev_create(unsigned int minor, struct duet_device **out);
-int duet_dev_destroy(unsigned int minor);
-struct duet_device *duet_dev_get(unsigned int minor);
-int duet_dev_attach(struct duet_device *dev, const char *disk_path);
-int duet_dev_detach(struct duet_device *dev);
-int duet_dev_set_role(struct duet_device *dev, enum duet_role role,
-		      bool force);
+int duet_dev_create(struct duet_resource *res, unsigned int volume,
+		    unsigned int minor, const char *path,
+		    struct duet_device **out);
+int duet_dev_destroy(struct duet_device *dev);
+struct duet_device *duet_dev_find(unsigned int minor);
 void duet_dev_for_each(void (*fn)(struct duet_device *dev, void *arg),
 		       void *arg);
+/* A state change through the core's rules; @info gets the refusal. */
+enum duet_sm_rv duet_dev_change_state(struct duet_device *dev,
+				      struct duet_state *ns,
+				      unsigned int flags);
+enum duet_sm_rv duet_dev_set_role(struct duet_device *dev,
+				  enum duet_role role, bool force);
+void duet_dev_sm_env(struct duet_device *dev, struct duet_sm_env *env);
+
+/* duet_md.c: meta data and attach/detach */
+struct duet_attach_conf {
+	const char *backing;
+	const char *meta;
+	s32 meta_idx;
+	u32 on_io_error;
+	enum duet_fencing fencing;
+};
+
+int duet_md_attach(struct duet_device *dev, const struct duet_attach_conf *c,
+		   char *info, size_t info_size);
+int duet_md_detach(struct duet_device *dev);
+int duet_md_write_sb(struct duet_device *dev);
 
 /* duet_io.c: the bio path */
 int duet_io_init(void);
 void duet_io_exit(void);
 void duet_submit_bio(struct bio *bio);
+
+/* duet_res.c: resources */
+struct duet_resource *duet_res_find(const char *name);
+int duet_res_create(const char *name, struct duet_resource **out);
+int duet_res_destroy(struct duet_resource *res);
+void duet_res_destroy_all(void);
+
+/* duet_nl.c: generic netlink control and events */
+int duet_nl_init(void);
+void duet_nl_exit(void);
+void duet_nl_state_event(struct duet_device *dev, u32 type);
 
 #endif /* DUET_H */

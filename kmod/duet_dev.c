@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * duet.ko: device lifecycle (/dev/duetN), backing disk attach and detach,
- * roles and opens.
+ * duet.ko: device lifecycle (/dev/duetN), state changes, roles and opens.
+ * Which state changes are allowed is decided by core/sm.c.
  */
 #include <linux/blkdev.h>
 #include <linux/idr.h>
@@ -9,10 +9,80 @@
 #include <linux/slab.h>
 
 #include "duet.h"
+#include "uapi/duet_genl.h"
 
 static int duet_major;
-static DEFINE_MUTEX(duet_minors_lock);
-static DEFINE_IDR(duet_minors);
+static DEFINE_IDR(duet_minors);	/* under duet_conf_lock */
+
+void duet_dev_sm_env(struct duet_device *dev, struct duet_sm_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->allow_two_primaries = dev->res && dev->res->allow_two_primaries;
+	env->fencing = dev->fencing;
+	env->device_open = dev->open_cnt > 0;
+	env->md_disk = dev->backing.bdev ?
+		duet_md_disk_state(dev->sb.flags, dev->fencing) : DUET_D_DISKLESS;
+}
+
+/*
+ * Validate @ns against the current state and commit it. Logs the change
+ * as DRBD does ("role( Secondary -> Primary )") and announces it.
+ */
+enum duet_sm_rv duet_dev_change_state(struct duet_device *dev,
+				      struct duet_state *ns,
+				      unsigned int flags)
+{
+	struct duet_sm_env env;
+	struct duet_state os;
+	unsigned int warn = 0;
+	enum duet_sm_rv rv;
+	char buf[160];
+
+	lockdep_assert_held(&dev->conf_lock);
+	duet_dev_sm_env(dev, &env);
+	os = dev->state;
+	rv = duet_sm_check(&os, ns, &env, flags, &warn);
+	if (rv != DUET_SS_SUCCESS)
+		return rv;
+	spin_lock_irq(&dev->state_lock);
+	dev->state = *ns;
+	spin_unlock_irq(&dev->state_lock);
+	duet_state_format_change(&os, ns, buf, sizeof(buf));
+	pr_info("%s: %s\n", dev->disk->disk_name, buf);
+	duet_nl_state_event(dev, DUET_EV_CHANGE);
+	return rv;
+}
+
+/*
+ * Roles: promotion needs UpToDate data or --force; demotion fails while
+ * the device is open. The new role is recorded in the meta data.
+ */
+enum duet_sm_rv duet_dev_set_role(struct duet_device *dev,
+				  enum duet_role role, bool force)
+{
+	struct duet_sm_env env;
+	struct duet_state ns;
+	unsigned int warn = 0;
+	enum duet_sm_rv rv;
+
+	lockdep_assert_held(&dev->conf_lock);
+	if (role == DUET_ROLE_PRIMARY) {
+		duet_dev_sm_env(dev, &env);
+		rv = duet_sm_promote(&dev->state, &env, force, &ns, &warn);
+		if (rv < 0)
+			return rv;
+		if (warn & DUET_SW_FORCED_UP_TO_DATE)
+			pr_warn("%s: forced to consider local data as UpToDate\n",
+				dev->disk->disk_name);
+	} else {
+		ns = dev->state;
+		ns.role = role;
+	}
+	rv = duet_dev_change_state(dev, &ns, 0);
+	if (rv > 0 && rv != DUET_SS_NOTHING_TO_DO && dev->backing.bdev)
+		duet_md_write_sb(dev);
+	return rv;
+}
 
 /*
  * Only a Primary may be opened for writing. A Secondary refuses read-only
@@ -22,14 +92,17 @@ static DEFINE_IDR(duet_minors);
 int duet_open(struct gendisk *disk, bool write)
 {
 	struct duet_device *dev = disk->private_data;
+	enum duet_sm_rv rv;
 	int err = 0;
 
 	mutex_lock(&dev->conf_lock);
-	if (dev->role != DUET_ROLE_PRIMARY) {
+	rv = duet_sm_may_open(&dev->state, write);
+	if (rv < 0) {
 		err = write ? -EROFS : -EMEDIUMTYPE;
-		pr_info_ratelimited("%s: open%s refused: the device is %s; make it Primary first\n",
+		pr_info_ratelimited("%s: open%s refused: %s (the device is %s)\n",
 				    disk->disk_name, write ? " for writing" : "",
-				    duet_role_str(dev->role));
+				    duet_sm_rv_str(rv),
+				    duet_role_str(dev->state.role));
 	} else {
 		dev->open_cnt++;
 	}
@@ -62,36 +135,36 @@ int duet_dev_init(void)
 
 void duet_dev_exit(void)
 {
-	struct duet_device *dev;
-	int minor;
-
-	idr_for_each_entry(&duet_minors, dev, minor)
-		duet_dev_destroy(minor);
 	idr_destroy(&duet_minors);
 	unregister_blkdev(duet_major, "duet");
 }
 
-int duet_dev_create(unsigned int minor, struct duet_device **out)
+/* Called with duet_conf_lock held. */
+int duet_dev_create(struct duet_resource *res, unsigned int volume,
+		    unsigned int minor, const char *path,
+		    struct duet_device **out)
 {
 	struct duet_device *dev;
 	struct gendisk *disk;
 	int err;
 
+	lockdep_assert_held(&duet_conf_lock);
 	if (minor >= DUET_MAX_MINORS)
 		return -EINVAL;
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return -ENOMEM;
 	dev->minor = minor;
-	dev->role = DUET_ROLE_SECONDARY;
-	dev->disk_state = DUET_D_DISKLESS;
+	dev->volume = volume;
+	dev->res = res;
+	strscpy(dev->path, path ? path : "", sizeof(dev->path));
+	duet_state_init(&dev->state);
+	duet_ctr_init(&dev->ctr);
 	mutex_init(&dev->conf_lock);
 	spin_lock_init(&dev->state_lock);
 	init_waitqueue_head(&dev->io_wait);
 
-	mutex_lock(&duet_minors_lock);
 	err = idr_alloc(&duet_minors, dev, minor, minor + 1, GFP_KERNEL);
-	mutex_unlock(&duet_minors_lock);
 	if (err < 0) {
 		kfree(dev);
 		return err == -ENOSPC ? -EEXIST : err;
@@ -114,148 +187,60 @@ int duet_dev_create(unsigned int minor, struct duet_device **out)
 	err = add_disk(disk);
 	if (err)
 		goto out_disk;
+	list_add_tail(&dev->res_list, &res->devices);
 	if (out)
 		*out = dev;
+	duet_nl_state_event(dev, DUET_EV_CREATE);
 	return 0;
 
 out_disk:
 	put_disk(disk);
 out_idr:
-	mutex_lock(&duet_minors_lock);
 	idr_remove(&duet_minors, minor);
-	mutex_unlock(&duet_minors_lock);
 	kfree(dev);
 	return err;
 }
 
-struct duet_device *duet_dev_get(unsigned int minor)
+/* Called with duet_conf_lock held. */
+struct duet_device *duet_dev_find(unsigned int minor)
 {
-	struct duet_device *dev;
-
-	mutex_lock(&duet_minors_lock);
-	dev = idr_find(&duet_minors, minor);
-	mutex_unlock(&duet_minors_lock);
-	return dev;
+	lockdep_assert_held(&duet_conf_lock);
+	return idr_find(&duet_minors, minor);
 }
 
-/* A device can go only when nobody has it open and it has no disk. */
-int duet_dev_destroy(unsigned int minor)
+/*
+ * A device goes only when nobody has it open; its disk is detached
+ * first. Called with duet_conf_lock held.
+ */
+int duet_dev_destroy(struct duet_device *dev)
 {
-	struct duet_device *dev = duet_dev_get(minor);
-
-	if (!dev)
-		return -ENODEV;
+	lockdep_assert_held(&duet_conf_lock);
 	mutex_lock(&dev->conf_lock);
 	if (dev->open_cnt) {
 		mutex_unlock(&dev->conf_lock);
 		return -EBUSY;
 	}
+	if (dev->backing.bdev)
+		duet_md_detach(dev);
 	mutex_unlock(&dev->conf_lock);
-	duet_dev_detach(dev);
 
-	mutex_lock(&duet_minors_lock);
-	idr_remove(&duet_minors, minor);
-	mutex_unlock(&duet_minors_lock);
-
+	duet_nl_state_event(dev, DUET_EV_DESTROY);
+	idr_remove(&duet_minors, dev->minor);
+	list_del(&dev->res_list);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
 	kfree(dev);
 	return 0;
 }
 
-int duet_dev_attach(struct duet_device *dev, const char *disk_path)
-{
-	struct duet_bdev b = { };
-	int err;
-
-	mutex_lock(&dev->conf_lock);
-	if (dev->backing.bdev) {
-		err = -EBUSY;
-		goto out;
-	}
-	err = duet_bdev_open(&b, disk_path, DUET_OPEN_READ | DUET_OPEN_WRITE,
-			     dev);
-	if (err) {
-		pr_err("%s: cannot open backing disk %s: error %d\n",
-		       dev->disk->disk_name, disk_path, err);
-		goto out;
-	}
-	err = duet_stack_limits(dev->disk, b.bdev);
-	if (err) {
-		duet_bdev_close(&b);
-		goto out;
-	}
-	set_capacity(dev->disk, bdev_nr_sectors(b.bdev));
-	spin_lock_irq(&dev->state_lock);
-	dev->backing = b;
-	dev->disk_state = DUET_D_INCONSISTENT;
-	spin_unlock_irq(&dev->state_lock);
-	pr_info("%s: attached to %s, %llu KiB\n", dev->disk->disk_name,
-		disk_path, (unsigned long long)bdev_nr_sectors(b.bdev) / 2);
-out:
-	mutex_unlock(&dev->conf_lock);
-	return err;
-}
-
-int duet_dev_detach(struct duet_device *dev)
-{
-	struct duet_bdev b;
-
-	mutex_lock(&dev->conf_lock);
-	if (!dev->backing.bdev) {
-		mutex_unlock(&dev->conf_lock);
-		return -ENODEV;
-	}
-	spin_lock_irq(&dev->state_lock);
-	b = dev->backing;
-	dev->backing.bdev = NULL;
-	dev->disk_state = DUET_D_DISKLESS;
-	spin_unlock_irq(&dev->state_lock);
-	/* new bios now fail; wait for those already on the backing disk */
-	wait_event(dev->io_wait, atomic_read(&dev->in_flight) == 0);
-	duet_bdev_close(&b);
-	set_capacity(dev->disk, 0);
-	pr_info("%s: detached, disk state Diskless\n", dev->disk->disk_name);
-	mutex_unlock(&dev->conf_lock);
-	return 0;
-}
-
-int duet_dev_set_role(struct duet_device *dev, enum duet_role role,
-		      bool force)
-{
-	int err = 0;
-
-	mutex_lock(&dev->conf_lock);
-	if (role == DUET_ROLE_SECONDARY && dev->open_cnt) {
-		pr_info("%s: cannot become Secondary: the device is held open\n",
-			dev->disk->disk_name);
-		err = -EBUSY;
-	} else if (role == DUET_ROLE_PRIMARY &&
-		   dev->disk_state != DUET_D_UP_TO_DATE && !force) {
-		pr_info("%s: cannot become Primary: local disk is %s (use --force)\n",
-			dev->disk->disk_name, duet_disk_str(dev->disk_state));
-		err = -EIO;
-	} else if (role == DUET_ROLE_PRIMARY && !dev->backing.bdev) {
-		err = -ENODEV;
-	} else {
-		spin_lock_irq(&dev->state_lock);
-		if (role == DUET_ROLE_PRIMARY && force)
-			dev->disk_state = DUET_D_UP_TO_DATE;
-		dev->role = role;
-		spin_unlock_irq(&dev->state_lock);
-	}
-	mutex_unlock(&dev->conf_lock);
-	return err;
-}
-
+/* Called with duet_conf_lock held. */
 void duet_dev_for_each(void (*fn)(struct duet_device *dev, void *arg),
 		       void *arg)
 {
 	struct duet_device *dev;
 	int minor;
 
-	mutex_lock(&duet_minors_lock);
+	lockdep_assert_held(&duet_conf_lock);
 	idr_for_each_entry(&duet_minors, dev, minor)
 		fn(dev, arg);
-	mutex_unlock(&duet_minors_lock);
 }

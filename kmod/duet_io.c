@@ -8,18 +8,29 @@
  * backing device's own queue already merges and schedules. A blk-mq layer
  * of our own would add a second queue and a request-to-bio translation and
  * gain nothing. Each bio is cloned (zero copy: the clone shares the pages)
- * onto the backing device and completed when the clone completes.
+ * onto the backing device and completed when the clone completes; the
+ * core's request bookkeeping (core/req.c) keeps the counters and says what
+ * to do at each step.
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 
 #include "duet.h"
 
+/* A request in flight: the core's descriptor in front of the clone. */
+struct duet_kreq {
+	struct duet_device *dev;
+	struct bio *orig;
+	struct duet_req req;
+	struct bio clone;	/* last: allocated by the bio_set */
+};
+
 static struct bio_set duet_bio_set;
 
 int duet_io_init(void)
 {
-	return bioset_init(&duet_bio_set, BIO_POOL_SIZE, 0, 0);
+	return bioset_init(&duet_bio_set, BIO_POOL_SIZE,
+			   offsetof(struct duet_kreq, clone), 0);
 }
 
 void duet_io_exit(void)
@@ -27,21 +38,59 @@ void duet_io_exit(void)
 	bioset_exit(&duet_bio_set);
 }
 
-static void duet_clone_endio(struct bio *clone)
+static void duet_io_put(struct duet_device *dev)
 {
-	struct bio *orig = clone->bi_private;
-	struct duet_device *dev = orig->bi_bdev->bd_disk->private_data;
-
-	if (clone->bi_status)
-		pr_err_ratelimited("%s: I/O error %d on the backing disk at sector %llu\n",
-				   dev->disk->disk_name,
-				   blk_status_to_errno(clone->bi_status),
-				   (unsigned long long)clone->bi_iter.bi_sector);
-	orig->bi_status = clone->bi_status;
-	bio_put(clone);
-	bio_endio(orig);
 	if (atomic_dec_and_test(&dev->in_flight))
 		wake_up(&dev->io_wait);
+}
+
+/* Act on what the core asked for after an event of request @kr. */
+static void duet_io_act(struct duet_kreq *kr, unsigned int act)
+{
+	struct duet_device *dev = kr->dev;
+
+	if (act & DUET_REQ_ACT_OOS && dev->bm_valid)
+		duet_bm_set_range(&dev->bm, kr->req.sector, kr->req.size >> 9);
+}
+
+static void duet_clone_endio(struct bio *clone)
+{
+	struct duet_kreq *kr = container_of(clone, struct duet_kreq, clone);
+	struct duet_device *dev = kr->dev;
+	struct bio *orig = kr->orig;
+	blk_status_t status = clone->bi_status;
+	unsigned long flags;
+	unsigned int act;
+
+	if (status)
+		pr_err_ratelimited("%s: I/O error %d on the backing disk at sector %llu\n",
+				   dev->disk->disk_name,
+				   blk_status_to_errno(status),
+				   (unsigned long long)kr->req.sector);
+	spin_lock_irqsave(&dev->state_lock, flags);
+	act = duet_req_local_done(&dev->ctr, &kr->req, !status);
+	duet_io_act(kr, act);
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+
+	bio_put(clone);
+	if (act & DUET_REQ_ACT_ERROR && !status)
+		status = BLK_STS_IOERR;
+	orig->bi_status = status;
+	bio_endio(orig);
+	duet_io_put(dev);
+}
+
+static u16 duet_io_flags(struct bio *bio)
+{
+	u16 f = 0;
+
+	if (bio->bi_opf & REQ_FUA)
+		f |= DUET_REQ_FUA;
+	if (bio->bi_opf & REQ_PREFLUSH)
+		f |= DUET_REQ_FLUSH;
+	if (bio_op(bio) == REQ_OP_DISCARD)
+		f |= DUET_REQ_DISCARD;
+	return f;
 }
 
 void duet_submit_bio(struct bio *bio)
@@ -49,15 +98,21 @@ void duet_submit_bio(struct bio *bio)
 	struct duet_device *dev = bio->bi_bdev->bd_disk->private_data;
 	bool write = op_is_write(bio_op(bio));
 	struct block_device *backing;
+	struct duet_kreq *kr;
 	struct bio *clone;
+	unsigned int act;
+	const char *why = NULL;
 
 	spin_lock_irq(&dev->state_lock);
 	backing = dev->backing.bdev;
-	if (!backing || (write && dev->role != DUET_ROLE_PRIMARY)) {
+	if (!backing)
+		why = "no backing disk (Diskless)";
+	else if (write && dev->state.role != DUET_ROLE_PRIMARY)
+		why = "not Primary";
+	if (why) {
 		spin_unlock_irq(&dev->state_lock);
 		pr_err_ratelimited("%s: %s refused: %s\n", dev->disk->disk_name,
-				   write ? "write" : "read",
-				   backing ? "not Primary" : "no backing disk (Diskless)");
+				   write ? "write" : "read", why);
 		bio_io_error(bio);
 		return;
 	}
@@ -68,17 +123,28 @@ void duet_submit_bio(struct bio *bio)
 	clone = bio_alloc_clone(backing, bio, GFP_NOIO, &duet_bio_set);
 	if (!clone) {
 		bio_io_error(bio);
-		if (atomic_dec_and_test(&dev->in_flight))
-			wake_up(&dev->io_wait);
+		duet_io_put(dev);
 		return;
 	}
-	clone->bi_private = bio;
+	kr = container_of(clone, struct duet_kreq, clone);
+	kr->dev = dev;
+	kr->orig = bio;
+	clone->bi_private = kr;
 	clone->bi_end_io = duet_clone_endio;
+	if (duet_req_init(&kr->req, bio->bi_iter.bi_sector,
+			  bio->bi_iter.bi_size, write ? DUET_WRITE : DUET_READ,
+			  write ? duet_io_flags(bio) : 0)) {
+		/* the block layer never sends such a bio; refuse, not crash */
+		bio_put(clone);
+		bio_io_error(bio);
+		duet_io_put(dev);
+		return;
+	}
 
-	if (bio_op(bio) == REQ_OP_WRITE || bio_op(bio) == REQ_OP_WRITE_ZEROES)
-		atomic64_add(bio_sectors(bio) >> 1, &dev->dw_kib);
-	else if (bio_op(bio) == REQ_OP_READ)
-		atomic64_add(bio_sectors(bio) >> 1, &dev->dr_kib);
+	spin_lock_irq(&dev->state_lock);
+	act = duet_req_start(&dev->ctr, &kr->req, true, false, 0);
+	duet_io_act(kr, act);
+	spin_unlock_irq(&dev->state_lock);
 
 	submit_bio_noacct(clone);
 }

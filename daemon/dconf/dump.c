@@ -88,6 +88,43 @@ static void section(struct dconf_sb *sb, const struct dconf_config *cfg,
 	}
 }
 
+/* "disk { }" of a host or volume: only what is set there. */
+static void local_disk(struct dconf_sb *sb, const struct dconf_optset *set,
+		       unsigned flags, int depth)
+{
+	bool opened = false;
+
+	for (int i = 0; set && i < DCONF_O_NR; i++) {
+		const struct dconf_value *v = &set->v[i];
+
+		if (!v->set || dconf_optdefs[i].sec != DCONF_SEC_DISK)
+			continue;
+		if (!opened) {
+			indent(sb, depth);
+			dconf_sb_add(sb, "disk {\n");
+			opened = true;
+		}
+		indent(sb, depth + 1);
+		dconf_sb_addf(sb, "%s ", dconf_optdefs[i].name);
+		value(sb, (enum dconf_opt)i, v->num, v->str);
+		dconf_sb_add(sb, ";");
+		origin(sb, &v->loc, flags);
+		dconf_sb_add(sb, "\n");
+	}
+	if (opened) {
+		indent(sb, depth);
+		dconf_sb_add(sb, "}\n");
+	}
+}
+
+static bool has_options(const struct dconf_optset *set)
+{
+	for (int i = 0; set && i < DCONF_O_NR; i++)
+		if (set->v[i].set)
+			return true;
+	return false;
+}
+
 static void volume_body(struct dconf_sb *sb, const struct dconf_volume *v,
 			unsigned flags, int depth)
 {
@@ -123,6 +160,7 @@ static void volume_body(struct dconf_sb *sb, const struct dconf_volume *v,
 		origin(sb, &v->md_loc, flags);
 		dconf_sb_add(sb, "\n");
 	}
+	local_disk(sb, v->opts, flags, depth);
 }
 
 static int cmp_vnr(const void *a, const void *b)
@@ -156,13 +194,15 @@ static void host(struct dconf_sb *sb, const struct dconf_host *h,
 	}
 	origin(sb, &h->loc, flags);
 	dconf_sb_add(sb, "\n");
+	local_disk(sb, h->opts, flags, depth + 1);
 	order = calloc(h->nvols ? h->nvols : 1, sizeof(*order));
 	if (!order)
 		abort();
 	for (size_t i = 0; i < h->nvols; i++)
 		order[i] = &h->vols[i];
 	qsort(order, h->nvols, sizeof(*order), cmp_vnr);
-	if (h->nvols == 1 && order[0]->vnr == 0) {
+	/* volume 0 alone is written flat, unless it has its own options */
+	if (h->nvols == 1 && order[0]->vnr == 0 && !has_options(order[0]->opts)) {
 		volume_body(sb, order[0], flags, depth + 1);
 	} else {
 		for (size_t i = 0; i < h->nvols; i++) {

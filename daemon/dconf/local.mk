@@ -28,8 +28,8 @@ daemon_dconf_libdconf_san_a_CFLAGS = $(AM_CFLAGS) $(DUET_SAN_CFLAGS)
 # ---- duetadm ---------------------------------------------------------------
 # The parts of duetadm without I/O (schema, messages, plans, status text,
 # meta-data placement and probing) are a library the unit tests link too.
-# kmod/core/state.c supplies the state names (compiled here again because
-# kmod/core/libduetcore.a is built with the sanitizers).
+# kmod/core supplies the state names and the meta-data format (compiled here
+# again because kmod/core/libduetcore.a is built with the sanitizers).
 ADM_CORE_SOURCES = \
 	daemon/adm_schema.h daemon/adm_schema.c \
 	daemon/adm_req.h daemon/adm_req.c \
@@ -38,7 +38,7 @@ ADM_CORE_SOURCES = \
 	daemon/md_io.h daemon/md_io.c \
 	daemon/md_probe.h daemon/md_probe.c \
 	daemon/md_format.h daemon/md_format.c \
-	kmod/core/state.h kmod/core/state.c
+	$(DUET_CORE_SOURCES)
 
 noinst_LIBRARIES += daemon/libadm.a
 daemon_libadm_a_SOURCES = $(ADM_CORE_SOURCES)
@@ -81,7 +81,7 @@ tests_unit_test_dconf_dump_LDADD = $(DCONF_TEST_LIBS)
 
 check_PROGRAMS += tests/unit/test_dconf_options
 tests_unit_test_dconf_options_SOURCES = tests/unit/test_dconf_options.c
-tests_unit_test_dconf_options_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dconf_options_CFLAGS = $(DUET_UNIT_CFLAGS) -DDUET_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_dconf_options_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_dconf_options_LDADD = $(DCONF_TEST_LIBS)
 
@@ -116,3 +116,13 @@ tests_fuzz_fuzz_dconf_SOURCES += tests/fuzz/replay.c
 endif
 tests_fuzz_fuzz_dconf_CFLAGS = $(DUET_FUZZ_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/dconf"'
 tests_fuzz_fuzz_dconf_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
+
+# ---- documentation and samples -----------------------------------------------
+dist_man_MANS += daemon/duetadm.8 daemon/duet.conf.5
+EXTRA_DIST += daemon/README.md ha.d/duet.conf tests/dconf tests/fuzz/dconf.dict
+
+check_PROGRAMS += tests/unit/test_dconf_uapi
+tests_unit_test_dconf_uapi_SOURCES = tests/unit/test_dconf_uapi.c
+tests_unit_test_dconf_uapi_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dconf_uapi_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dconf_uapi_LDADD = $(DCONF_TEST_LIBS)

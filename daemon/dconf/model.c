@@ -138,6 +138,42 @@ const char *dconf_res_str(const struct dconf_config *cfg,
 	return v ? v->str : NULL;
 }
 
+const struct dconf_value *dconf_vol_opt(const struct dconf_config *cfg,
+					const struct dconf_resource *res,
+					const struct dconf_host *h,
+					const struct dconf_volume *v,
+					enum dconf_opt opt)
+{
+	if ((unsigned)opt >= DCONF_O_NR)
+		return NULL;
+	if (v && v->opts && v->opts->v[opt].set)
+		return &v->opts->v[opt];
+	if (h && h->opts && h->opts->v[opt].set)
+		return &h->opts->v[opt];
+	return dconf_res_opt(cfg, res, opt);
+}
+
+int64_t dconf_vol_num(const struct dconf_config *cfg,
+		      const struct dconf_resource *res, const struct dconf_host *h,
+		      const struct dconf_volume *v, enum dconf_opt opt)
+{
+	const struct dconf_value *val = dconf_vol_opt(cfg, res, h, v, opt);
+
+	if (val)
+		return val->num;
+	return (unsigned)opt < DCONF_O_NR ? dconf_optdefs[opt].def : 0;
+}
+
+const char *dconf_vol_str(const struct dconf_config *cfg,
+			  const struct dconf_resource *res,
+			  const struct dconf_host *h, const struct dconf_volume *v,
+			  enum dconf_opt opt)
+{
+	const struct dconf_value *val = dconf_vol_opt(cfg, res, h, v, opt);
+
+	return val ? val->str : NULL;
+}
+
 const struct dconf_host *dconf_local_host(const struct dconf_resource *res)
 {
 	if (res->local < 0 || (size_t)res->local >= res->nhosts)

@@ -9,7 +9,10 @@
  * "common", else it has its default (dconf_res_opt()). Volume statements
  * (device, disk, meta-disk) at resource level apply to each "on" section
  * that does not give them itself; the parser resolves that when a resource
- * ends, so hosts[i].vols are always the effective volumes.
+ * ends, so hosts[i].vols are always the effective volumes. Disk options may
+ * also be given per host ("on X { disk { } }") and per volume ("volume N
+ * { disk { } }"): volume, then host, then resource, then common, then the
+ * default (dconf_vol_opt()).
  */
 #ifndef DCONF_MODEL_H
 #define DCONF_MODEL_H
@@ -66,6 +69,7 @@ struct dconf_volume {
 	const char *meta_disk;	/* NULL for internal */
 	int meta_index;		/* INDEXED only */
 	struct dconf_loc md_loc;
+	struct dconf_optset *opts; /* "disk { }" of this volume, or NULL */
 };
 
 enum dconf_af { DCONF_AF_NONE = 0, DCONF_AF_IPV4, DCONF_AF_IPV6 };
@@ -85,6 +89,7 @@ struct dconf_host {
 	struct dconf_addr addr;
 	struct dconf_volume *vols;
 	size_t nvols, vcap;
+	struct dconf_optset *opts; /* "disk { }" of this host, or NULL */
 };
 
 struct dconf_resource {
@@ -152,6 +157,23 @@ int64_t dconf_res_num(const struct dconf_config *cfg,
 /* String value of OPT, or NULL when unset. */
 const char *dconf_res_str(const struct dconf_config *cfg,
 			  const struct dconf_resource *res, enum dconf_opt opt);
+
+/*
+ * The effective value of disk option OPT for volume V of host H (either
+ * may be NULL): the volume's, the host's, else as dconf_res_opt().
+ */
+const struct dconf_value *dconf_vol_opt(const struct dconf_config *cfg,
+					const struct dconf_resource *res,
+					const struct dconf_host *h,
+					const struct dconf_volume *v,
+					enum dconf_opt opt);
+int64_t dconf_vol_num(const struct dconf_config *cfg,
+		      const struct dconf_resource *res, const struct dconf_host *h,
+		      const struct dconf_volume *v, enum dconf_opt opt);
+const char *dconf_vol_str(const struct dconf_config *cfg,
+			  const struct dconf_resource *res,
+			  const struct dconf_host *h, const struct dconf_volume *v,
+			  enum dconf_opt opt);
 
 /* The local and peer hosts after dconf_validate(); NULL before. */
 const struct dconf_host *dconf_local_host(const struct dconf_resource *res);

@@ -73,9 +73,9 @@ static const struct dconf_enum e_on_io_error[] = {
 	{ NULL, 0 }
 };
 static const struct dconf_enum e_fencing[] = {
-	{ "dont-care", DUET_FENCING_DONT_CARE },
-	{ "resource-only", DUET_FENCING_RESOURCE_ONLY },
-	{ "resource-and-stonith", DUET_FENCING_RESOURCE_AND_STONITH },
+	{ "dont-care", DUET_FEN_DONT_CARE },
+	{ "resource-only", DUET_FEN_RESOURCE_ONLY },
+	{ "resource-and-stonith", DUET_FEN_RESOURCE_AND_STONITH },
 	{ NULL, 0 }
 };
 static const struct dconf_enum e_read_balancing[] = {
@@ -214,7 +214,7 @@ const struct dconf_optdef dconf_optdefs[DCONF_O_NR] = {
 		DUET_IOERR_DETACH, DC, DUET_DISK_A_ON_IO_ERROR,
 		"what a lower-level I/O error does"),
 	[DCONF_O_FENCING] = ENUM("fencing", D_, e_fencing,
-		DUET_FENCING_DONT_CARE, DC, DUET_DISK_A_FENCING,
+		DUET_FEN_DONT_CARE, DC, DUET_DISK_A_FENCING,
 		"resource-level fencing policy"),
 	[DCONF_O_SIZE] = INT("size", D_, DCONF_U_SECTORS, 0,
 		(int64_t)1 << 43, 0, DC, DUET_DISK_A_SIZE,

@@ -118,22 +118,25 @@ static int fail(struct parser *p, unsigned line, const char *fmt, ...)
 static bool opens_outer_block(const char *w, enum ctx ctx)
 {
 	static const char *const top[] = { "resource", "common", "global", NULL };
-	static const char *const res[] = {
-		"on", "floating", "net", "startup", "handlers", "options",
-		"syncer", "stacked-on-top-of", NULL
+	static const char *const hosts[] = {
+		"on", "floating", "stacked-on-top-of", NULL
 	};
-	const char *const *lists[2] = { top, NULL };
+	static const char *const sections[] = {
+		"net", "startup", "handlers", "options", "syncer", "volume", NULL
+	};
+	const char *const *lists[3] = { top, NULL, NULL };
 
 	if (ctx == CTX_HOST || ctx == CTX_FLOATING || ctx == CTX_VOLUME ||
 	    ctx == CTX_SECTION)
-		lists[1] = res;
-	for (int l = 0; l < 2 && lists[l]; l++)
-		for (const char *const *k = lists[l]; *k; k++)
+		lists[1] = hosts;
+	/* a host may hold "disk { }" and volumes, nothing else of these */
+	if (ctx == CTX_VOLUME || ctx == CTX_SECTION)
+		lists[2] = sections;
+	for (int l = 0; l < 3; l++)
+		for (const char *const *k = lists[l]; k && *k; k++)
 			if (strcmp(*k, w) == 0)
 				return true;
-	/* "volume" and "disk {" are also outer inside a section or volume */
-	return (ctx == CTX_SECTION || ctx == CTX_VOLUME) &&
-	       strcmp(w, "volume") == 0;
+	return false;
 }
 
 static int missing_rbrace(struct parser *p, const struct dconf_token *t,
@@ -618,10 +621,23 @@ static int parse_meta_disk(struct parser *p, struct dconf_volume *v,
 	return 0;
 }
 
+static int parse_section(struct parser *p, struct dconf_optset *set,
+			 enum dconf_sec sec, bool syncer);
+
+/* "disk { }" inside a host or volume: disk options for it alone. */
+static int parse_local_disk_section(struct parser *p, struct dconf_optset **set)
+{
+	if (!*set)
+		*set = dconf_arena_zalloc(p->cfg->arena, sizeof(**set));
+	return parse_section(p, *set, DCONF_SEC_DISK, false);
+}
+
 /* One statement of a volume; 1 if KW is not a volume statement. */
 static int volume_statement(struct parser *p, struct dconf_volume *v,
 			    const struct dconf_token *kw)
 {
+	if (strcmp(kw->text, "disk") == 0 && peek(p).type == DCONF_TOK_LBRACE)
+		return parse_local_disk_section(p, &v->opts);
 	if (strcmp(kw->text, "device") == 0)
 		return parse_device(p, v, kw);
 	if (strcmp(kw->text, "disk") == 0)
@@ -804,6 +820,8 @@ static int parse_address(struct parser *p, struct dconf_addr *a, unsigned kwline
 	return 0;
 }
 
+static int section_of(const char *w);
+
 static int parse_host_body(struct parser *p, struct dconf_host *h, bool floating)
 {
 	bool explicit0 = false;
@@ -857,8 +875,12 @@ static int parse_host_body(struct parser *p, struct dconf_host *h, bool floating
 			}
 		} else if (strcmp(t.text, "disk") == 0 &&
 			   peek(p).type == DCONF_TOK_LBRACE) {
+			r = parse_local_disk_section(p, &h->opts);
+		} else if ((section_of(t.text) >= 0 && strcmp(t.text, "disk") != 0) ||
+			   strcmp(t.text, "syncer") == 0) {
 			dconf_error(p->cfg, loc_at(p, t.line),
-				    "disk options belong in the resource's (or common) disk section, not in a host section");
+				    "a '%s' section belongs in the resource or in common; a host section takes only disk options",
+				    t.text);
 			r = skip_statement(p);
 		} else {
 			v = NULL;
@@ -1015,6 +1037,17 @@ static void resolve_volumes(struct parser *p, struct dconf_resource *r)
 				hv->meta_disk = rv->meta_disk;
 				hv->meta_index = rv->meta_index;
 				hv->md_loc = rv->md_loc;
+			}
+			if (rv->opts) {
+				/* the host's volume wins; options are per volume */
+				struct dconf_optset *m = dconf_arena_zalloc(p->cfg->arena,
+									    sizeof(*m));
+
+				*m = *rv->opts;
+				for (int o = 0; hv->opts && o < DCONF_O_NR; o++)
+					if (hv->opts->v[o].set)
+						m->v[o] = hv->opts->v[o];
+				hv->opts = m;
 			}
 		}
 	}

@@ -164,7 +164,7 @@ static void check_options(struct dconf_config *cfg, const struct dconf_resource 
 		dconf_error(cfg, v->loc, "%s: allow-two-primaries needs protocol C",
 			    owner(cfg, r, v));
 	v = dconf_res_opt(cfg, r, DCONF_O_FENCING);
-	if (v && v->num != DUET_FENCING_DONT_CARE &&
+	if (v && v->num != DUET_FEN_DONT_CARE &&
 	    !dconf_res_opt(cfg, r, DCONF_O_H_FENCE_PEER))
 		dconf_warn(cfg, v->loc,
 			   "%s: fencing %s without a fence-peer handler: a node that loses its peer cannot be promoted",

@@ -55,8 +55,7 @@ u64 duet_bm_dirty_words(u64 nr_pages);
 int duet_bm_init(struct duet_bm *bm, u64 *words, u64 nr_words, u64 *dirty,
 		 u64 nr_dirty, u64 nr_sect, struct duet_counters *ctr);
 
-/* Bits [first, last] (inclusive, clamped to the device); return how many
- * changed. */
+/* Bits [first, last], inclusive, clamped to the device; how many changed */
 u64 duet_bm_set_bits(struct duet_bm *bm, u64 first, u64 last);
 u64 duet_bm_clear_bits(struct duet_bm *bm, u64 first, u64 last);
 /* Sector ranges, with the partial-block rules above. */

@@ -111,7 +111,9 @@ const char *duet_sm_rv_str(enum duet_sm_rv rv);
 
 /*
  * Apply the implications that hold in every state to @ns (given the old
- * state @os); ORs DUET_SW_* into *@warn (may be NULL).
+ * state @os); ORs DUET_SW_* into *@warn (may be NULL). susp_nod is derived
+ * here from the state and the policy; susp_fen is raised here when a
+ * Primary loses an unfenced peer and cleared once that no longer holds.
  */
 void duet_sm_sanitize(const struct duet_state *os, struct duet_state *ns,
 		      const struct duet_sm_env *env, unsigned int *warn);

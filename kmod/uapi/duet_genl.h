@@ -24,6 +24,10 @@
  *   DUET_A_REPLY       result of a request: enum duet_reply_attr
  *   DUET_A_EVENT       what a multicast event is about: enum duet_event_attr
  *
+ * Names do not clash with kmod/core/: a file may include both (the
+ * module's glue does); where a value set exists in both, the values agree
+ * (tests/unit/test_dconf_uapi.c checks that at compile time).
+ *
  * Types are given as the kernel's nla_policy type next to each attribute:
  * NLA_U8 (booleans, 0 or 1), NLA_U16, NLA_U32, NLA_S32, NLA_U64,
  * NLA_NUL_STRING with a maximum length (excluding the NUL), NLA_BINARY with
@@ -155,7 +159,7 @@ enum duet_disk_attr {
 					 */
 	DUET_DISK_A_META_IDX,		/* NLA_S32: slot, DUET_MD_IDX_* */
 	DUET_DISK_A_ON_IO_ERROR,	/* NLA_U32: enum duet_on_io_error */
-	DUET_DISK_A_FENCING,		/* NLA_U32: enum duet_fencing */
+	DUET_DISK_A_FENCING,		/* NLA_U32: enum duet_fencing_policy */
 	DUET_DISK_A_SIZE,		/* NLA_U64: sectors, 0 = whole disk */
 	DUET_DISK_A_RESYNC_RATE,	/* NLA_U32: KiB/s */
 	DUET_DISK_A_RESYNC_AFTER,	/* NLA_S32: minor, -1 = none */
@@ -351,10 +355,11 @@ enum duet_on_io_error {
 	DUET_IOERR_DETACH,
 };
 
-enum duet_fencing {
-	DUET_FENCING_DONT_CARE = 0,
-	DUET_FENCING_RESOURCE_ONLY,
-	DUET_FENCING_RESOURCE_AND_STONITH,
+/* The same values as enum duet_fencing of kmod/core/sm.h. */
+enum duet_fencing_policy {
+	DUET_FEN_DONT_CARE = 0,
+	DUET_FEN_RESOURCE_ONLY,
+	DUET_FEN_RESOURCE_AND_STONITH,
 };
 
 enum duet_after_sb {

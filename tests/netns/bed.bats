@@ -95,8 +95,8 @@ procs_mentioning() {
 		rx=$BATS_TEST_TMPDIR/rx.$to
 		# the reader in the background, output to a file, fd 3 closed for
 		# bats; it must have its end open before the writer writes
-		node_exec "$to" timeout 5 head -c 12 "$(serial_path ser0 "$to")" >"$rx" 2>&1 3>&- &
-		wait_until 3 serial_is_open ser0 "$to"
+		node_exec "$to" timeout 30 head -c 12 "$(serial_path ser0 "$to")" >"$rx" 2>&1 3>&- &
+		wait_until 10 serial_is_open ser0 "$to"
 		node_exec "$from" sh -c "printf 'hello-from-%s' $from > $(serial_path ser0 "$from")"
 		wait $!
 		run cat "$rx"
@@ -106,9 +106,9 @@ procs_mentioning() {
 
 @test "serial_down holds the bytes back until serial_up" {
 	local rx=$BATS_TEST_TMPDIR/rx.held
-	node_exec b timeout 10 head -c 4 "$(serial_path ser0 b)" >"$rx" 2>&1 3>&- &
+	node_exec b timeout 30 head -c 4 "$(serial_path ser0 b)" >"$rx" 2>&1 3>&- &
 	local reader=$!
-	wait_until 3 serial_is_open ser0 b
+	wait_until 10 serial_is_open ser0 b
 	serial_down ser0
 	node_exec a sh -c "printf 'held' > $(serial_path ser0 a)"
 	sleep 1
@@ -188,7 +188,7 @@ procs_mentioning() {
 	run wait_until 1 false
 	assert_failure
 	assert_output --partial "timed out after 1s waiting for: false"
-	assert [ $((SECONDS - t0)) -le 3 ]
+	assert [ $((SECONDS - t0)) -le 5 ]
 	run wait_until 0.5 sh -c 'echo not yet; exit 1'
 	assert_failure
 	assert_output --partial "last output: not yet"

@@ -140,7 +140,8 @@ _rscstatus_is() {
 	node_kill nodea
 	run node_pids nodea
 	assert_output ""
-	run wait_until 15 hbdummy_running nodeb r2
+	# deadtime 1 s + the resource scripts; generous for loaded machines
+	run wait_until 20 hbdummy_running nodeb r2
 	assert_success
 	t1=$(date +%s%N)
 	note "kill -> r2 started on nodeb: $(((t1 - t0) / 1000000)) ms (deadtime 1 s)"

@@ -104,6 +104,31 @@ static void test_up(void **state)
 	adm_plan_free(&p);
 }
 
+/* Disk options of a host or volume reach that volume's ATTACH only. */
+static void test_volume_options(void **state)
+{
+	struct dconf_config *c2 = parse_as("t.conf",
+		"resource r { disk { resync-rate 2M; }\n"
+		"  on x { address 10.0.0.1:7000; disk { al-extents 100; }\n"
+		"    volume 0 { device minor 0; disk /dev/a; meta-disk internal; disk { resync-rate 9M; } }\n"
+		"    volume 1 { device minor 1; disk /dev/b; meta-disk internal; } }\n"
+		"  on y { address 10.0.0.2:7000;\n"
+		"    volume 0 { device minor 0; disk /dev/a; meta-disk internal; }\n"
+		"    volume 1 { device minor 1; disk /dev/b; meta-disk internal; } } }\n", "x");
+	struct adm_plan p = { 0 };
+
+	(void)state;
+	assert_int_equal(c2->nerrors, 0);
+	adm_plan_attach(&p, c2, &c2->res[0]);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(num(&p.msgs[0], DUET_A_DISK_CONF, DUET_DISK_A_RESYNC_RATE), 9216);
+	assert_int_equal(num(&p.msgs[0], DUET_A_DISK_CONF, DUET_DISK_A_AL_EXTENTS), 100);
+	assert_int_equal(num(&p.msgs[1], DUET_A_DISK_CONF, DUET_DISK_A_RESYNC_RATE), 2048);
+	assert_int_equal(num(&p.msgs[1], DUET_A_DISK_CONF, DUET_DISK_A_AL_EXTENTS), 100);
+	adm_plan_free(&p);
+	dconf_config_free(c2);
+}
+
 static void test_simple_verbs(void **state)
 {
 	struct adm_plan p = { 0 };
@@ -399,6 +424,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_up),
+		cmocka_unit_test(test_volume_options),
 		cmocka_unit_test(test_simple_verbs),
 		cmocka_unit_test(test_dry_run_text),
 		cmocka_unit_test(test_adjust_nothing_running),

@@ -76,6 +76,14 @@ static const char *const configs[] = {
 	"  on x { device minor 20; disk /dev/sde; meta-disk internal; address 10.0.0.1:7001; }\n"
 	"  on y { device minor 20; disk /dev/sde; meta-disk internal; address 10.0.0.2:7001; }\n"
 	"}\n",
+	/* disk options per host and per volume */
+	"common { disk { resync-rate 1M; } }\n"
+	"resource r { volume 1 { disk { c-max-rate 2G; } }\n"
+	"  on x { address 10.0.0.1:7000; disk { resync-rate 5M; }\n"
+	"    volume 0 { device minor 0; disk /dev/a; meta-disk internal; disk { al-extents 99; } }\n"
+	"    volume 1 { device minor 1; disk /dev/b; meta-disk internal; } }\n"
+	"  on y { address 10.0.0.2:7000; device minor 0; disk /dev/a; meta-disk internal;\n"
+	"    volume 1 { device minor 1; disk /dev/b; meta-disk internal; } } }\n",
 	/* floating hosts, skip, comments */
 	"# a comment\nskip { resource old { } }\n"
 	"resource f { device minor 1; disk /dev/a; meta-disk internal;\n"

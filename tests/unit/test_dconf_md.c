@@ -25,35 +25,28 @@ static void test_indexed(void **state)
 	assert_int_equal(l.md_offset, 640 * MiB);
 	assert_int_equal(l.md_bytes, 128 * MiB);
 	assert_int_equal(l.sb_offset, 640 * MiB);
+	assert_int_equal(l.al_offset, 640 * MiB + 4096);
+	assert_int_equal(l.al_bytes, 80 * 4096);
+	assert_int_equal(l.bm_offset, 640 * MiB + 4096 + 80 * 4096);
+	assert_int_equal(l.bm_used_bytes, 10 * 32 * 1024);	/* 32 KiB per GiB */
 	assert_int_equal(l.data_bytes, 10 * GiB);
-	assert_int_equal(md_layout_compute(MD_INDEXED, 5, 10 * GiB, 768 * MiB - 1, &l, err,
+	assert_int_equal(l.core.md_index, 5);
+	assert_int_equal(md_layout_compute(MD_INDEXED, 5, 10 * GiB, 768 * MiB - 512, &l, err,
 					   sizeof(err)), -1);
 	assert_int_equal(l.need_bytes, 768 * MiB);
-	assert_string_equal(err, "too small for slot [5]: slots are 128 MiB each, so the "
-				 "device needs at least 768 MiB; it has 805306367 bytes");
+	assert_string_equal(err, "meta-data device too small: meta-disk index 5 needs at least "
+				 "768 MiB (1572864 sectors), the device has 768 MiB (1572863 sectors)");
 	/* the test bed's pitfall 11: a 16 MiB device for slot 0 */
 	assert_int_equal(md_layout_compute(MD_INDEXED, 0, GiB, 16 * MiB, &l, err,
 					   sizeof(err)), -1);
-	assert_string_equal(err, "too small for slot [0]: slots are 128 MiB each, so the "
-				 "device needs at least 128 MiB; it has 16 MiB");
+	assert_string_equal(err, "meta-data device too small: meta-disk index 0 needs at least "
+				 "128 MiB (262144 sectors), the device has 16 MiB (32768 sectors)");
 	assert_int_equal(md_layout_compute(MD_INDEXED, 0, GiB, 128 * MiB, &l, err,
 					   sizeof(err)), 0);
 	/* a slot's bitmap covers about 4 TiB */
-	assert_int_equal(md_layout_compute(MD_INDEXED, 0, md_indexed_max_data() + 4096,
-					   128 * MiB, &l, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "larger than an indexed meta-data slot can track"));
-}
-
-static void test_flexible_size(void **state)
-{
-	(void)state;
-	/* 32 KiB of bitmap per GiB, plus 36 KiB */
-	assert_int_equal(md_flex_bytes(GiB), 36 * 1024 + 32 * 1024);
-	assert_int_equal(md_flex_bytes(0), 36 * 1024);
-	assert_int_equal(md_flex_bytes(1), 36 * 1024 + 4096);
-	assert_int_equal(md_flex_bytes(128 * MiB), 36 * 1024 + 4096);
-	assert_int_equal(md_flex_bytes(128 * MiB + 4096), 36 * 1024 + 8192);
-	assert_int_equal(md_flex_bytes(1024 * GiB), 36 * 1024 + 32 * 1024 * 1024);
+	assert_int_equal(md_layout_compute(MD_INDEXED, 0, 5 * 1024 * GiB, 128 * MiB, &l, err,
+					   sizeof(err)), -1);
+	assert_non_null(strstr(err, "backing device too big for meta-disk index 0"));
 }
 
 static void test_flexible(void **state)
@@ -65,16 +58,13 @@ static void test_flexible(void **state)
 	assert_int_equal(md_layout_compute(MD_FLEXIBLE, -1, 100 * GiB, 4 * MiB, &l, err,
 					   sizeof(err)), 0);
 	assert_int_equal(l.md_offset, 0);
-	assert_int_equal(l.md_bytes, 36 * 1024 + 3200 * 1024);
+	assert_int_equal(l.sb_offset, 0);
+	assert_int_equal(l.md_bytes, 4096 + 80 * 4096 + 3200 * 1024);
 	assert_int_equal(l.data_bytes, 100 * GiB);
 	assert_int_equal(md_layout_compute(MD_FLEXIBLE, -1, 100 * GiB, 2 * MiB, &l, err,
 					   sizeof(err)), -1);
-	assert_string_equal(err, "too small: meta-data for a 100 GiB backing disk needs at "
-				 "least 3236 KiB; it has 2 MiB");
-	/* at least 1 MiB, as DRBD asks */
-	assert_int_equal(md_layout_compute(MD_FLEXIBLE, -1, GiB, 512 * 1024, &l, err,
-					   sizeof(err)), -1);
-	assert_int_equal(l.need_bytes, MiB);
+	assert_int_equal(l.need_bytes, 4096 + 80 * 4096 + 3200 * 1024);
+	assert_non_null(strstr(err, "flexible external meta data needs at least"));
 }
 
 static void test_internal(void **state)
@@ -83,19 +73,21 @@ static void test_internal(void **state)
 	char err[400];
 
 	(void)state;
-	assert_int_equal(md_layout_compute(MD_INTERNAL, -1, GiB, GiB, &l, err,
+	assert_int_equal(md_layout_compute(MD_INTERNAL, -1, GiB, 0, &l, err,
 					   sizeof(err)), 0);
-	assert_int_equal(l.md_bytes, 68 * 1024);
-	assert_int_equal(l.md_offset, GiB - 68 * 1024);
+	assert_int_equal(l.md_bytes, 4096 + 80 * 4096 + 32 * 1024);
 	assert_int_equal(l.sb_offset, GiB - 4096);
-	assert_int_equal(l.data_bytes, GiB - 68 * 1024);
+	assert_int_equal(l.md_offset, GiB - l.md_bytes);
+	assert_int_equal(l.bm_offset, l.md_offset);
+	assert_int_equal(l.al_offset, GiB - 4096 - 80 * 4096);
+	assert_int_equal(l.data_bytes, GiB - l.md_bytes);
 	/* an unaligned end: the superblock is the last aligned 4 KiB */
-	assert_int_equal(md_layout_compute(MD_INTERNAL, -1, GiB + 1000, GiB + 1000, &l, err,
+	assert_int_equal(md_layout_compute(MD_INTERNAL, -1, GiB + 1000, 0, &l, err,
 					   sizeof(err)), 0);
 	assert_int_equal(l.sb_offset, GiB - 4096);
-	assert_int_equal(md_layout_compute(MD_INTERNAL, -1, 40 * 1024, 40 * 1024, &l, err,
+	assert_int_equal(md_layout_compute(MD_INTERNAL, -1, 40 * 1024, 0, &l, err,
 					   sizeof(err)), -1);
-	assert_non_null(strstr(err, "too small for internal meta-data"));
+	assert_non_null(strstr(err, "backing device too small: internal meta data needs at least"));
 }
 
 static void test_fmt_bytes(void **state)
@@ -108,7 +100,7 @@ static void test_fmt_bytes(void **state)
 	assert_string_equal(md_fmt_bytes(2048 * GiB, b, sizeof(b)), "2 TiB");
 	assert_string_equal(md_fmt_bytes(36 * 1024, b, sizeof(b)), "36 KiB");
 	assert_string_equal(md_fmt_bytes(1000, b, sizeof(b)), "1000 bytes");
-	assert_string_equal(md_fmt_bytes(0, b, sizeof(b)), "0 bytes");
+	assert_string_equal(md_fmt_bytes(0, b, sizeof(b)), "0");
 }
 
 static uint8_t img[MD_PROBE_BYTES];
@@ -193,29 +185,61 @@ static void test_device_io(void **state)
 	assert_int_equal(md_read_at(fd, 0, buf, 1), -1);
 }
 
-/* Until kmod/core/md.h is merged, the format reports itself missing. */
-static void test_format_stub(void **state)
+/* create-md's format on a file: superblock, probe, dump. */
+static void test_format(void **state)
 {
-	struct md_layout l = { 0 };
-	char err[400];
+	char path[] = "/tmp/duet-md-test-XXXXXX";
+	int fd = mkstemp(path);
+	struct md_layout l;
+	char err[400], *text = NULL;
+	size_t tlen = 0;
+	uint8_t sb[4096];
+	FILE *out;
 
 	(void)state;
-	assert_false(md_format_available());
-	assert_int_equal(md_format_create(-1, &l, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "kmod/core/md.h"));
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(ftruncate(fd, 256 * MiB), 0);
+	assert_int_equal(md_layout_compute(MD_INDEXED, 1, GiB, 256 * MiB, &l, err,
+					   sizeof(err)), 0);
+	assert_int_equal(md_write_at(fd, l.al_offset, "junk", 4), 0);	/* zeroed */
+	assert_int_equal(md_format_create(fd, &l, 1237, 7, err, sizeof(err)), 0);
+	assert_int_equal(md_read_at(fd, l.sb_offset, sb, sizeof(sb)), (long)sizeof(sb));
+	assert_true(md_format_probe(sb, sizeof(sb)));
+	assert_memory_equal(sb, "DUETMETA", 8);
+	assert_int_equal(md_read_at(fd, 0, sb, sizeof(sb)), (long)sizeof(sb));
+	assert_false(md_format_probe(sb, sizeof(sb)));	/* slot 0 untouched */
+	out = open_memstream(&text, &tlen);
+	assert_int_equal(md_format_dump(fd, &l, out, err, sizeof(err)), 0);
+	fclose(out);
+	assert_non_null(strstr(text, "flags 0x001;\t# clean\n"));
+	assert_non_null(strstr(text, "uuid { current 0x0000000000000004;"));
+	assert_non_null(strstr(text, "la-size-sect 2097152;\n"));
+	assert_non_null(strstr(text, "md-index 1; minor 7;\n"));
+	assert_non_null(strstr(text, "extents 1237; }\t# activity log never written"));
+	assert_non_null(strstr(text, "bits 262144; set 0; }"));
+	free(text);
+	/* slot 0 has nothing: the core's reason */
+	assert_int_equal(md_layout_compute(MD_INDEXED, 0, GiB, 256 * MiB, &l, err,
+					   sizeof(err)), 0);
+	out = open_memstream(&text, &tlen);
+	assert_int_equal(md_format_dump(fd, &l, out, err, sizeof(err)), -1);
+	fclose(out);
+	free(text);
+	assert_string_equal(err, "no meta data found (the block is all zero): run create-md");
+	close(fd);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_indexed),
-		cmocka_unit_test(test_flexible_size),
 		cmocka_unit_test(test_flexible),
 		cmocka_unit_test(test_internal),
 		cmocka_unit_test(test_fmt_bytes),
 		cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_device_io),
-		cmocka_unit_test(test_format_stub),
+		cmocka_unit_test(test_format),
 	};
 
 	return cmocka_run_group_tests_name("dconf_md", tests, NULL, NULL);

@@ -171,6 +171,29 @@ static void test_suggest(void **state)
 	assert_string_equal(dconf_suggest("om", top), "on");
 }
 
+/* Every option and every older spelling is in duet.conf(5). */
+static void test_documented(void **state)
+{
+	char *man, *p, *q;
+	size_t len;
+	const char *names[DCONF_O_NR + 1];
+
+	(void)state;
+	man = dconf_read_file(DUET_SRCDIR "/daemon/duet.conf.5", &len);
+	assert_non_null(man);
+	for (p = q = man; *p; p++)	/* drop roff's backslashes: "meta\-disk" */
+		if (*p != '\\')
+			*q++ = *p;
+	*q = '\0';
+	for (int i = 0; i < DCONF_O_NR; i++)
+		if (!strstr(man, dconf_optdefs[i].name))
+			fail_msg("option %s is not in duet.conf.5", dconf_optdefs[i].name);
+	dconf_syncer_option_names(names, DCONF_O_NR + 1);
+	for (size_t i = 0; names[i]; i++)
+		assert_non_null(strstr(man, names[i]));
+	free(man);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_opt_parse),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_documented),
 	};
 
 	return cmocka_run_group_tests_name("dconf_options", tests, NULL, NULL);

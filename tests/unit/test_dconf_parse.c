@@ -305,6 +305,43 @@ static void test_volumes(void **state)
 	dconf_config_free(cfg);
 }
 
+/* Disk options per host and per volume: volume, host, resource, common. */
+static void test_host_volume_options(void **state)
+{
+	struct dconf_config *cfg = parse_as("t.conf",
+		"common { disk { resync-rate 1M; al-extents 500; } }\n"
+		"resource r {\n"
+		"  disk { al-extents 300; }\n"
+		"  volume 1 { disk { c-max-rate 2G; } }\n"
+		"  on x { address 10.0.0.1:7000; disk { resync-rate 5M; }\n"
+		"    volume 0 { device minor 0; disk /dev/a; meta-disk internal; }\n"
+		"    volume 1 { device minor 1; disk /dev/b; meta-disk internal; disk { c-max-rate 1G; } } }\n"
+		"  on y { address 10.0.0.2:7000;\n"
+		"    volume 0 { device minor 0; disk /dev/a; meta-disk internal; }\n"
+		"    volume 1 { device minor 1; disk /dev/b; meta-disk internal; } }\n"
+		"}\n", "x");
+	const struct dconf_resource *r;
+	const struct dconf_host *x, *y;
+
+	(void)state;
+	assert_no_diags(cfg);
+	r = &cfg->res[0];
+	x = dconf_local_host(r);
+	y = dconf_peer_host(r);
+	assert_int_equal(dconf_vol_num(cfg, r, x, &x->vols[0], DCONF_O_RESYNC_RATE), 5120);
+	assert_int_equal(dconf_vol_num(cfg, r, y, &y->vols[0], DCONF_O_RESYNC_RATE), 1024);
+	assert_int_equal(dconf_vol_num(cfg, r, x, &x->vols[0], DCONF_O_AL_EXTENTS), 300);
+	assert_int_equal(dconf_vol_num(cfg, r, x, &x->vols[1], DCONF_O_C_MAX_RATE), 1024 * 1024);
+	assert_int_equal(dconf_vol_num(cfg, r, y, &y->vols[1], DCONF_O_C_MAX_RATE), 2048 * 1024);
+	assert_int_equal(dconf_vol_num(cfg, r, y, &y->vols[0], DCONF_O_C_MAX_RATE), 102400);
+	assert_int_equal(dconf_vol_opt(cfg, r, x, &x->vols[0], DCONF_O_RESYNC_RATE)->loc.line, 5);
+	dconf_config_free(cfg);
+	cfg = parse_as("t.conf", "resource r { on x { net { timeout 5; } disk { protocol C; } } }\n", NULL);
+	assert_diag(cfg, "t.conf:1: a 'net' section belongs in the resource or in common; a host section takes only disk options");
+	assert_diag(cfg, "t.conf:1: 'protocol' is not valid in the disk section: it belongs in the net section");
+	dconf_config_free(cfg);
+}
+
 /* Unknown keywords, with the nearest valid one, and where they belong. */
 static void test_unknown_keywords(void **state)
 {
@@ -599,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_syncer_section),
 		cmocka_unit_test(test_volumes),
+		cmocka_unit_test(test_host_volume_options),
 		cmocka_unit_test(test_unknown_keywords),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_missing_semicolon),

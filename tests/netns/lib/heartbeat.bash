@@ -167,7 +167,7 @@ hb_prepare() {
 
 # hb_start NODE...: boot each node if needed and start heartbeat in it (it
 # daemonizes itself), all nodes first, then wait until each one's master
-# process runs (`heartbeat -s`, $HB_START_TIMEOUT s, default 10). Heartbeat
+# process runs (`heartbeat -s`, $HB_START_TIMEOUT s, default 30). Heartbeat
 # serves cl_status only once its comm is up (peers heard or initdead over),
 # so wait for that with hb_wait_nodestatus. On failure print its logs.
 # Extra heartbeat options can be given in $HB_ARGS (e.g. "-l" no realtime).
@@ -196,7 +196,7 @@ hb_start() {
 	done
 	for node in "$@"; do
 		nd=$BED_DIR/nodes/$node
-		if ! wait_until "${HB_START_TIMEOUT:-10}" hb_running "$node"; then
+		if ! wait_until "${HB_START_TIMEOUT:-30}" hb_running "$node"; then
 			_bed_err "heartbeat on '$node' is not running; end of ha-log:"
 			tail -n 20 "$nd/root/var/log/ha-log" >&2 2>/dev/null || true
 			return 1

@@ -87,6 +87,11 @@ _bed_record_pid() {
 
 _bed_now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
 
+# _bed_deadline SECONDS: print the time (ms) SECONDS from now;
+# _bed_before DEADLINE: that time has not come yet
+_bed_deadline() { echo $(($(_bed_now_ms) + $1 * 1000)); }
+_bed_before() { (($(_bed_now_ms) < $1)); }
+
 # _bed_secs_to_ms SECONDS (integer or decimal, e.g. 2 or 0.5)
 _bed_secs_to_ms() {
 	[[ $1 =~ ^([0-9]+)(\.([0-9]{1,3}))?$ ]] || { _bed_err "bad time value '$1' (seconds)"; return 1; }
@@ -307,7 +312,7 @@ link_up() {
 # NAME.NODE2 (symlinks to /dev/pts/N, usable inside the nodes, e.g. as a
 # heartbeat `serial` device).
 bed_add_serial() {
-	local name=${1:-} n1=${2:-} n2=${3:-} a b log i
+	local name=${1:-} n1=${2:-} n2=${3:-} a b log dl
 	_bed_need_bed || return 1
 	[[ $name =~ ^[a-z][a-z0-9]{0,15}$ ]] || { _bed_err "bad serial line name '$name'"; return 1; }
 	_bed_node_dir "$n1" >/dev/null || return 1
@@ -317,7 +322,8 @@ bed_add_serial() {
 	_bed_spawn "$log" socat -d -d "pty,raw,echo=0,link=$a" "pty,raw,echo=0,link=$b"
 	_bed_record_pid "$BED_SPAWNED_PID" "serial:$name"
 	echo "$BED_SPAWNED_PID $(_bed_proc_start "$BED_SPAWNED_PID")" >"$BED_DIR/serial/$name.pid"
-	for ((i = 0; i < 100; i++)); do
+	dl=$(_bed_deadline 10)
+	while _bed_before "$dl"; do
 		[[ -e $a && -e $b ]] && return 0
 		kill -0 "$BED_SPAWNED_PID" 2>/dev/null || break
 		sleep 0.05
@@ -338,15 +344,15 @@ serial_path() {
 # NAME open (bytes that reach an end nobody has open may be dropped when it
 # is opened, so a reader should be there before a writer writes)
 serial_is_open() {
-	local path dev pid fd
+	local path dev pid
+	local -a fddirs=()
 	path=$(serial_path "${1:-}" "${2:-}") || return 1
 	dev=$(readlink -f "$path") || return 1
 	while read -r pid; do
-		for fd in /proc/"$pid"/fd/*; do
-			[[ $(readlink "$fd" 2>/dev/null) == "$dev" ]] && return 0
-		done
+		fddirs+=("/proc/$pid/fd")
 	done < <(node_pids "$2")
-	return 1
+	((${#fddirs[@]} > 0)) || return 1
+	[[ -n $(find "${fddirs[@]}" -maxdepth 1 -lname "$dev" -print -quit 2>/dev/null) ]]
 }
 
 _bed_serial_signal() {
@@ -388,7 +394,7 @@ node_is_up() {
 # mounts and hostname are set; after a node_kill, bring its links up again.
 # A node that is already up is left alone.
 node_boot() {
-	local node nd ns upid i
+	local node nd ns upid dl
 	for node in "$@"; do
 		nd=$(_bed_node_dir "$node") || return 1
 		node_is_up "$node" && continue
@@ -400,7 +406,8 @@ node_boot() {
 			bash "$BED_LIB_DIR/node-init.bash" "$nd"
 		upid=$BED_SPAWNED_PID
 		_bed_record_pid "$upid" "unshare:$node"
-		for ((i = 0; i < 200; i++)); do
+		dl=$(_bed_deadline "${BED_BOOT_TIMEOUT:-30}")
+		while _bed_before "$dl"; do
 			[[ -e $nd/ready && -s $nd/init.pid ]] && break
 			kill -0 "$upid" 2>/dev/null || break
 			sleep 0.05
@@ -448,7 +455,7 @@ node_start() {
 # until they are gone, then sets the node's interfaces down. The node's
 # directories (disk) stay; node_boot brings it back with those links up.
 node_kill() {
-	local node nd pid start i
+	local node nd pid start dl
 	for node in "$@"; do
 		nd=$(_bed_node_dir "$node") || return 1
 		rm -f "$nd/ready"
@@ -458,14 +465,16 @@ node_kill() {
 			continue
 		fi
 		if _bed_alive "$pid" "$start"; then kill -KILL "$pid" 2>/dev/null || true; fi
-		for ((i = 0; i < 200; i++)); do
+		dl=$(_bed_deadline 20)
+		while _bed_before "$dl"; do
 			_bed_alive "$pid" "$start" || break
 			sleep 0.05
 		done
 		_bed_alive "$pid" "$start" && { _bed_err "node '$node': PID 1 ($pid) did not die"; return 1; }
 		# the node's other processes die with it; wait for the pid namespace
 		# to be empty (children are killed asynchronously)
-		for ((i = 0; i < 200; i++)); do
+		dl=$(_bed_deadline 20)
+		while _bed_before "$dl"; do
 			_node_has_procs "$nd" || break
 			sleep 0.05
 		done

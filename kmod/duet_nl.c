@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * duet.ko: the generic netlink family "duet" (uapi/duet_genl.h): every
+ * control operation, and the "events" multicast group that announces each
+ * state change so that tools react instead of polling.
+ *
+ * Attributes are validated by the policies below before a handler runs;
+ * a malformed request gets a netlink error, a well-formed one that cannot
+ * be carried out gets a reply with DUET_A_REPLY (retcode and a sentence).
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "duet.h"
+#include "uapi/duet_genl.h"
+
+static const struct nla_policy duet_ctx_policy[DUET_CTX_A_MAX + 1] = {
+	[DUET_CTX_A_RES_NAME] = { .type = NLA_NUL_STRING, .len = DUET_NAME_MAX },
+	[DUET_CTX_A_VOLUME] = { .type = NLA_U32 },
+	[DUET_CTX_A_MINOR] = { .type = NLA_U32 },	/* range checked on use */
+};
+
+static const struct nla_policy duet_res_policy[DUET_RES_A_MAX + 1] = {
+	[DUET_RES_A_CPU_MASK] = { .type = NLA_NUL_STRING, .len = DUET_CPU_MASK_MAX },
+	[DUET_RES_A_ON_NO_DATA] = NLA_POLICY_MAX(NLA_U32, DUET_OND_SUSPEND_IO),
+};
+
+static const struct nla_policy duet_dev_policy[DUET_DEV_A_MAX + 1] = {
+	[DUET_DEV_A_PATH] = { .type = NLA_NUL_STRING, .len = DUET_PATH_MAX },
+};
+
+static const struct nla_policy duet_disk_policy[DUET_DISK_A_MAX + 1] = {
+	[DUET_DISK_A_BACKING_DEV] = { .type = NLA_NUL_STRING, .len = DUET_PATH_MAX },
+	[DUET_DISK_A_META_DEV] = { .type = NLA_NUL_STRING, .len = DUET_PATH_MAX },
+	[DUET_DISK_A_META_IDX] = NLA_POLICY_RANGE(NLA_S32, DUET_MD_IDX_FLEX_EXT,
+						  DUET_MD_INDEX_MAX),
+	[DUET_DISK_A_ON_IO_ERROR] = NLA_POLICY_MAX(NLA_U32, DUET_IOERR_DETACH),
+	[DUET_DISK_A_FENCING] = NLA_POLICY_MAX(NLA_U32,
+					       DUET_FEN_RESOURCE_AND_STONITH),
+	[DUET_DISK_A_SIZE] = { .type = NLA_U64 },
+	[DUET_DISK_A_RESYNC_RATE] = { .type = NLA_U32 },
+	[DUET_DISK_A_RESYNC_AFTER] = { .type = NLA_S32 },
+	[DUET_DISK_A_AL_EXTENTS] = NLA_POLICY_RANGE(NLA_U32, 7, 65534),
+	[DUET_DISK_A_AL_UPDATES] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DUET_DISK_A_C_PLAN_AHEAD] = { .type = NLA_U32 },
+	[DUET_DISK_A_C_DELAY_TARGET] = { .type = NLA_U32 },
+	[DUET_DISK_A_C_FILL_TARGET] = { .type = NLA_U32 },
+	[DUET_DISK_A_C_MAX_RATE] = { .type = NLA_U32 },
+	[DUET_DISK_A_C_MIN_RATE] = { .type = NLA_U32 },
+	[DUET_DISK_A_DISK_BARRIER] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DUET_DISK_A_DISK_FLUSHES] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DUET_DISK_A_DISK_DRAIN] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DUET_DISK_A_MD_FLUSHES] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DUET_DISK_A_DISK_TIMEOUT] = { .type = NLA_U32 },
+	[DUET_DISK_A_READ_BALANCING] = NLA_POLICY_MAX(NLA_U32, DUET_RB_1M_STRIPING),
+	[DUET_DISK_A_MAX_BIO_BVECS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy duet_flag_policy[DUET_FLAG_A_MAX + 1] = {
+	[DUET_FLAG_A_FORCE] = { .type = NLA_FLAG },
+	[DUET_FLAG_A_DISCARD_MY_DATA] = { .type = NLA_FLAG },
+};
+
+/* Top level: each object is a nest, validated by its own policy. */
+static const struct nla_policy duet_policy[DUET_A_MAX + 1] = {
+	[DUET_A_CTX] = NLA_POLICY_NESTED(duet_ctx_policy),
+	[DUET_A_RES_OPTS] = NLA_POLICY_NESTED(duet_res_policy),
+	[DUET_A_DEVICE_CONF] = NLA_POLICY_NESTED(duet_dev_policy),
+	[DUET_A_DISK_CONF] = NLA_POLICY_NESTED(duet_disk_policy),
+	[DUET_A_NET_CONF] = { .type = NLA_NESTED },
+	[DUET_A_FLAGS] = NLA_POLICY_NESTED(duet_flag_policy),
+};
+
+static struct genl_family duet_genl_family;
+
+static const struct genl_multicast_group duet_mcgrps[] = {
+	{ .name = DUET_GENL_MCGRP_EVENTS, },
+};
+
+static atomic_t duet_event_seq = ATOMIC_INIT(0);
+
+/* A request, parsed: the nests that came with it. */
+struct duet_req_ctx {
+	struct genl_info *info;
+	struct nlattr *ctx[DUET_CTX_A_MAX + 1];
+	struct nlattr *dev[DUET_DEV_A_MAX + 1];
+	struct nlattr *disk[DUET_DISK_A_MAX + 1];
+	struct nlattr *flags[DUET_FLAG_A_MAX + 1];
+	char text[DUET_INFO_MAX + 1];
+};
+
+static int duet_nl_parse(struct duet_req_ctx *r, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	int err = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->info = info;
+	if (a[DUET_A_CTX])
+		err = nla_parse_nested(r->ctx, DUET_CTX_A_MAX, a[DUET_A_CTX],
+				       duet_ctx_policy, info->extack);
+	if (!err && a[DUET_A_DEVICE_CONF])
+		err = nla_parse_nested(r->dev, DUET_DEV_A_MAX,
+				       a[DUET_A_DEVICE_CONF], duet_dev_policy,
+				       info->extack);
+	if (!err && a[DUET_A_DISK_CONF])
+		err = nla_parse_nested(r->disk, DUET_DISK_A_MAX,
+				       a[DUET_A_DISK_CONF], duet_disk_policy,
+				       info->extack);
+	if (!err && a[DUET_A_FLAGS])
+		err = nla_parse_nested(r->flags, DUET_FLAG_A_MAX, a[DUET_A_FLAGS],
+				       duet_flag_policy, info->extack);
+	return err;
+}
+
+static int duet_nl_put_state(struct sk_buff *skb, struct duet_device *dev)
+{
+	struct duet_state s;
+	struct duet_counters c;
+	u64 oos;
+	struct nlattr *n;
+
+	spin_lock_irq(&dev->state_lock);
+	s = dev->state;
+	c = dev->ctr;
+	oos = dev->bm_valid ? duet_bm_oos_kib(&dev->bm) : 0;
+	spin_unlock_irq(&dev->state_lock);
+
+	n = nla_nest_start(skb, DUET_A_CTX);
+	if (!n || nla_put_string(skb, DUET_CTX_A_RES_NAME, dev->res->name) ||
+	    nla_put_u32(skb, DUET_CTX_A_VOLUME, dev->volume) ||
+	    nla_put_u32(skb, DUET_CTX_A_MINOR, dev->minor))
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+
+	n = nla_nest_start(skb, DUET_A_STATE);
+	if (!n || nla_put_u32(skb, DUET_STATE_A_ROLE, s.role) ||
+	    nla_put_u32(skb, DUET_STATE_A_PEER_ROLE, s.peer) ||
+	    nla_put_u32(skb, DUET_STATE_A_CONN, s.conn) ||
+	    nla_put_u32(skb, DUET_STATE_A_DISK, s.disk) ||
+	    nla_put_u32(skb, DUET_STATE_A_PEER_DISK, s.pdsk) ||
+	    nla_put_u8(skb, DUET_STATE_A_SUSP, s.susp) ||
+	    nla_put_u8(skb, DUET_STATE_A_SUSP_NOD, s.susp_nod) ||
+	    nla_put_u8(skb, DUET_STATE_A_SUSP_FEN, s.susp_fen) ||
+	    nla_put_u8(skb, DUET_STATE_A_AFTR_ISP, s.aftr_isp) ||
+	    nla_put_u8(skb, DUET_STATE_A_PEER_ISP, s.peer_isp) ||
+	    nla_put_u8(skb, DUET_STATE_A_USER_ISP, s.user_isp))
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+
+	n = nla_nest_start(skb, DUET_A_STATS);
+	if (!n ||
+	    nla_put_u64_64bit(skb, DUET_STATS_A_NS, c.send_sect >> 1, 0) ||
+	    nla_put_u64_64bit(skb, DUET_STATS_A_NR, c.recv_sect >> 1, 0) ||
+	    nla_put_u64_64bit(skb, DUET_STATS_A_DW, c.writ_sect >> 1, 0) ||
+	    nla_put_u64_64bit(skb, DUET_STATS_A_DR, c.read_sect >> 1, 0) ||
+	    nla_put_u64_64bit(skb, DUET_STATS_A_AL, c.al_writes, 0) ||
+	    nla_put_u64_64bit(skb, DUET_STATS_A_BM, c.bm_writes, 0) ||
+	    nla_put_u32(skb, DUET_STATS_A_LO, c.local) ||
+	    nla_put_u32(skb, DUET_STATS_A_PE, c.pending) ||
+	    nla_put_u32(skb, DUET_STATS_A_UA, c.unacked) ||
+	    nla_put_u32(skb, DUET_STATS_A_AP, c.app) ||
+	    nla_put_u32(skb, DUET_STATS_A_EP, c.epochs) ||
+	    nla_put_u32(skb, DUET_STATS_A_WO, c.wo) ||
+	    nla_put_u64_64bit(skb, DUET_STATS_A_OOS, oos, 0))
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+	return 0;
+}
+
+static int duet_nl_put_reply(struct sk_buff *skb, u32 retcode,
+			     const char *text)
+{
+	struct nlattr *n = nla_nest_start(skb, DUET_A_REPLY);
+
+	if (!n || nla_put_u32(skb, DUET_REPLY_A_RETCODE, retcode) ||
+	    (text && text[0] && nla_put_string(skb, DUET_REPLY_A_INFO, text)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+	return 0;
+}
+
+/* Answer a request with its retcode, and the device's state if given. */
+static int duet_nl_reply(struct duet_req_ctx *r, u32 retcode,
+			 struct duet_device *dev)
+{
+	struct genl_info *info = r->info;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &duet_genl_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr || duet_nl_put_reply(skb, retcode, r->text) ||
+	    (dev && duet_nl_put_state(skb, dev))) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+static u32 duet_nl_sm_retcode(enum duet_sm_rv rv)
+{
+	switch (rv) {
+	case DUET_SS_TWO_PRIMARIES:
+		return DUET_RET_TWO_PRIMARIES;
+	case DUET_SS_NO_UP_TO_DATE_DISK:
+		return DUET_RET_NEED_UP_TO_DATE;
+	case DUET_SS_PRIMARY_NOP:
+		return DUET_RET_PRIMARY_NOP;
+	case DUET_SS_DEVICE_IN_USE:
+		return DUET_RET_DEVICE_IN_USE;
+	case DUET_SS_IS_DISKLESS:
+	case DUET_SS_NO_LOCAL_DISK:
+		return DUET_RET_NOT_ATTACHED;
+	case DUET_SS_REFUSED_BY_PEER:
+		return DUET_RET_PEER_REFUSED;
+	default:
+		return DUET_RET_INVALID;
+	}
+}
+
+static struct duet_resource *duet_nl_res(struct duet_req_ctx *r)
+{
+	struct duet_resource *res = NULL;
+
+	if (r->ctx[DUET_CTX_A_RES_NAME])
+		res = duet_res_find(nla_data(r->ctx[DUET_CTX_A_RES_NAME]));
+	if (!res)
+		snprintf(r->text, sizeof(r->text), "unknown resource%s%s",
+			 r->ctx[DUET_CTX_A_RES_NAME] ? " " : "",
+			 r->ctx[DUET_CTX_A_RES_NAME] ?
+			 (char *)nla_data(r->ctx[DUET_CTX_A_RES_NAME]) : "");
+	return res;
+}
+
+static struct duet_device *duet_nl_dev(struct duet_req_ctx *r)
+{
+	struct duet_device *dev = NULL;
+
+	if (r->ctx[DUET_CTX_A_MINOR])
+		dev = duet_dev_find(nla_get_u32(r->ctx[DUET_CTX_A_MINOR]));
+	if (!dev)
+		snprintf(r->text, sizeof(r->text), "unknown minor");
+	return dev;
+}
+
+static int duet_nl_new_resource(struct sk_buff *skb, struct genl_info *info)
+{
+	struct duet_req_ctx r;
+	u32 ret = DUET_RET_OK;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	if (!r.ctx[DUET_CTX_A_RES_NAME]) {
+		NL_SET_ERR_MSG(info->extack, "resource name missing");
+		return -EINVAL;
+	}
+	mutex_lock(&duet_conf_lock);
+	err = duet_res_create(nla_data(r.ctx[DUET_CTX_A_RES_NAME]), NULL);
+	mutex_unlock(&duet_conf_lock);
+	if (err == -EEXIST)
+		ret = DUET_RET_RESOURCE_EXISTS;
+	else if (err)
+		ret = err == -ENOMEM ? DUET_RET_NOMEM : DUET_RET_INVALID;
+	return duet_nl_reply(&r, ret, NULL);
+}
+
+static int duet_nl_del_resource(struct sk_buff *skb, struct genl_info *info)
+{
+	struct duet_resource *res;
+	struct duet_req_ctx r;
+	u32 ret = DUET_RET_OK;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	mutex_lock(&duet_conf_lock);
+	res = duet_nl_res(&r);
+	if (!res)
+		ret = DUET_RET_NO_RESOURCE;
+	else if (duet_res_destroy(res))
+		ret = DUET_RET_RESOURCE_IN_USE;
+	mutex_unlock(&duet_conf_lock);
+	return duet_nl_reply(&r, ret, NULL);
+}
+
+static int duet_nl_new_minor(struct sk_buff *skb, struct genl_info *info)
+{
+	struct duet_resource *res;
+	struct duet_req_ctx r;
+	u32 ret = DUET_RET_OK;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	if (!r.ctx[DUET_CTX_A_MINOR]) {
+		NL_SET_ERR_MSG(info->extack, "minor missing");
+		return -EINVAL;
+	}
+	mutex_lock(&duet_conf_lock);
+	res = duet_nl_res(&r);
+	if (!res) {
+		ret = DUET_RET_NO_RESOURCE;
+	} else {
+		err = duet_dev_create(res,
+				      r.ctx[DUET_CTX_A_VOLUME] ?
+				      nla_get_u32(r.ctx[DUET_CTX_A_VOLUME]) : 0,
+				      nla_get_u32(r.ctx[DUET_CTX_A_MINOR]),
+				      r.dev[DUET_DEV_A_PATH] ?
+				      nla_data(r.dev[DUET_DEV_A_PATH]) : NULL,
+				      NULL);
+		if (err == -EEXIST)
+			ret = DUET_RET_MINOR_EXISTS;
+		else if (err == -EINVAL)
+			snprintf(r.text, sizeof(r.text),
+				 "minor out of range (0..%d)", DUET_MAX_MINORS - 1),
+			ret = DUET_RET_INVALID;
+		else if (err)
+			ret = DUET_RET_NOMEM;
+	}
+	mutex_unlock(&duet_conf_lock);
+	return duet_nl_reply(&r, ret, NULL);
+}
+
+static int duet_nl_del_minor(struct sk_buff *skb, struct genl_info *info)
+{
+	struct duet_device *dev;
+	struct duet_req_ctx r;
+	u32 ret = DUET_RET_OK;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	mutex_lock(&duet_conf_lock);
+	dev = duet_nl_dev(&r);
+	if (!dev)
+		ret = DUET_RET_NO_MINOR;
+	else if (dev->backing.bdev)
+		ret = DUET_RET_ATTACHED;
+	else if (duet_dev_destroy(dev))
+		ret = DUET_RET_DEVICE_IN_USE;
+	mutex_unlock(&duet_conf_lock);
+	return duet_nl_reply(&r, ret, NULL);
+}
+
+static int duet_nl_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct duet_attach_conf c = { };
+	struct duet_device *dev;
+	struct duet_req_ctx r;
+	u32 ret = DUET_RET_OK;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	if (!r.disk[DUET_DISK_A_BACKING_DEV] || !r.disk[DUET_DISK_A_META_IDX] ||
+	    (!r.disk[DUET_DISK_A_META_DEV] &&
+	     nla_get_s32(r.disk[DUET_DISK_A_META_IDX]) != DUET_MD_IDX_INTERNAL)) {
+		NL_SET_ERR_MSG(info->extack, "backing-dev, meta-dev or meta-idx missing");
+		return -EINVAL;
+	}
+	c.backing = nla_data(r.disk[DUET_DISK_A_BACKING_DEV]);
+	c.meta = r.disk[DUET_DISK_A_META_DEV] ?
+		nla_data(r.disk[DUET_DISK_A_META_DEV]) : c.backing;
+	c.meta_idx = nla_get_s32(r.disk[DUET_DISK_A_META_IDX]);
+	c.on_io_error = r.disk[DUET_DISK_A_ON_IO_ERROR] ?
+		nla_get_u32(r.disk[DUET_DISK_A_ON_IO_ERROR]) : DUET_IOERR_DETACH;
+	c.fencing = r.disk[DUET_DISK_A_FENCING] ?
+		nla_get_u32(r.disk[DUET_DISK_A_FENCING]) : DUET_FENCING_DONT_CARE;
+
+	mutex_lock(&duet_conf_lock);
+	dev = duet_nl_dev(&r);
+	if (!dev) {
+		ret = DUET_RET_NO_MINOR;
+		goto out;
+	}
+	mutex_lock(&dev->conf_lock);
+	err = duet_md_attach(dev, &c, r.text, sizeof(r.text));
+	mutex_unlock(&dev->conf_lock);
+	switch (err) {
+	case 0:
+		break;
+	case -EBUSY:
+		ret = dev->backing.bdev ? DUET_RET_ATTACHED : DUET_RET_DISK_IN_USE;
+		break;
+	case -ENOSPC:
+		ret = DUET_RET_MD_TOO_SMALL;
+		break;
+	case -EINVAL:
+		ret = DUET_RET_MD_INVALID;
+		break;
+	case -ENOMEM:
+		ret = DUET_RET_NOMEM;
+		break;
+	default:
+		ret = DUET_RET_OPEN_DISK;
+	}
+out:
+	mutex_unlock(&duet_conf_lock);
+	return duet_nl_reply(&r, ret, NULL);
+}
+
+static int duet_nl_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct duet_device *dev;
+	struct duet_req_ctx r;
+	u32 ret = DUET_RET_OK;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	mutex_lock(&duet_conf_lock);
+	dev = duet_nl_dev(&r);
+	if (!dev) {
+		ret = DUET_RET_NO_MINOR;
+	} else {
+		mutex_lock(&dev->conf_lock);
+		if (!dev->backing.bdev) {
+			ret = DUET_RET_NOT_ATTACHED;
+		} else if (dev->open_cnt && dev->state.role == DUET_ROLE_PRIMARY) {
+			/* no peer to read from yet: the data would vanish */
+			snprintf(r.text, sizeof(r.text),
+				 "the device is open and there is no peer to serve it");
+			ret = DUET_RET_DEVICE_IN_USE;
+		} else {
+			duet_md_detach(dev);
+		}
+		mutex_unlock(&dev->conf_lock);
+	}
+	mutex_unlock(&duet_conf_lock);
+	return duet_nl_reply(&r, ret, NULL);
+}
+
+/* Roles apply to every volume of the resource. */
+static int duet_nl_role(struct genl_info *info, enum duet_role role)
+{
+	struct duet_resource *res;
+	struct duet_device *dev;
+	struct duet_req_ctx r;
+	enum duet_sm_rv rv;
+	u32 ret = DUET_RET_OK;
+	bool force;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	force = r.flags[DUET_FLAG_A_FORCE] != NULL;
+	mutex_lock(&duet_conf_lock);
+	res = duet_nl_res(&r);
+	if (!res) {
+		ret = DUET_RET_NO_RESOURCE;
+		goto out;
+	}
+	list_for_each_entry(dev, &res->devices, res_list) {
+		mutex_lock(&dev->conf_lock);
+		rv = duet_dev_set_role(dev, role, force);
+		mutex_unlock(&dev->conf_lock);
+		if (rv < 0) {
+			ret = duet_nl_sm_retcode(rv);
+			snprintf(r.text, sizeof(r.text), "%s: %s",
+				 dev->disk->disk_name, duet_sm_rv_str(rv));
+			break;
+		}
+	}
+out:
+	mutex_unlock(&duet_conf_lock);
+	return duet_nl_reply(&r, ret, NULL);
+}
+
+static int duet_nl_primary(struct sk_buff *skb, struct genl_info *info)
+{
+	return duet_nl_role(info, DUET_ROLE_PRIMARY);
+}
+
+static int duet_nl_secondary(struct sk_buff *skb, struct genl_info *info)
+{
+	return duet_nl_role(info, DUET_ROLE_SECONDARY);
+}
+
+/* down: demote, detach and delete every minor, then the resource. */
+static int duet_nl_down(struct sk_buff *skb, struct genl_info *info)
+{
+	struct duet_device *dev, *tmp;
+	struct duet_resource *res;
+	struct duet_req_ctx r;
+	enum duet_sm_rv rv;
+	u32 ret = DUET_RET_OK;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	mutex_lock(&duet_conf_lock);
+	res = duet_nl_res(&r);
+	if (!res) {
+		ret = DUET_RET_NO_RESOURCE;
+		goto out;
+	}
+	list_for_each_entry_safe(dev, tmp, &res->devices, res_list) {
+		mutex_lock(&dev->conf_lock);
+		rv = duet_dev_set_role(dev, DUET_ROLE_SECONDARY, false);
+		mutex_unlock(&dev->conf_lock);
+		if (rv < 0) {
+			ret = duet_nl_sm_retcode(rv);
+			snprintf(r.text, sizeof(r.text), "%s: %s",
+				 dev->disk->disk_name, duet_sm_rv_str(rv));
+			goto out;
+		}
+		if (duet_dev_destroy(dev)) {
+			ret = DUET_RET_DEVICE_IN_USE;
+			goto out;
+		}
+	}
+	duet_res_destroy(res);
+out:
+	mutex_unlock(&duet_conf_lock);
+	return duet_nl_reply(&r, ret, NULL);
+}
+
+/* Operations of later stages: a clear answer instead of a silent no-op. */
+static int duet_nl_not_yet(struct sk_buff *skb, struct genl_info *info)
+{
+	struct duet_req_ctx r;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	snprintf(r.text, sizeof(r.text),
+		 "not implemented by this duet.ko (%s): replication to a peer comes in a later version",
+		 DUET_VERSION);
+	return duet_nl_reply(&r, DUET_RET_INVALID, NULL);
+}
+
+struct duet_status_walk {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	unsigned int next;	/* first minor not yet sent */
+	int err;
+};
+
+static void duet_nl_status_one(struct duet_device *dev, void *arg)
+{
+	struct duet_status_walk *w = arg;
+	void *hdr;
+
+	if (w->err || dev->minor < w->next)
+		return;
+	hdr = genlmsg_put(w->skb, NETLINK_CB(w->cb->skb).portid,
+			  w->cb->nlh->nlmsg_seq, &duet_genl_family, NLM_F_MULTI,
+			  DUET_CMD_GET_STATUS);
+	if (!hdr || duet_nl_put_state(w->skb, dev)) {
+		if (hdr)
+			genlmsg_cancel(w->skb, hdr);
+		w->err = -EMSGSIZE;
+		return;
+	}
+	genlmsg_end(w->skb, hdr);
+	w->next = dev->minor + 1;
+}
+
+static int duet_nl_status_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct duet_status_walk w = { .skb = skb, .cb = cb, .next = cb->args[0] };
+
+	mutex_lock(&duet_conf_lock);
+	duet_dev_for_each(duet_nl_status_one, &w);
+	mutex_unlock(&duet_conf_lock);
+	cb->args[0] = w.next;
+	return skb->len;
+}
+
+/* GET_STATUS for one minor or one resource: a message per volume. */
+static int duet_nl_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct duet_resource *res = NULL;
+	struct duet_device *dev = NULL;
+	struct duet_req_ctx r;
+	u32 ret = DUET_RET_OK;
+	int err = duet_nl_parse(&r, info);
+
+	if (err)
+		return err;
+	mutex_lock(&duet_conf_lock);
+	if (r.ctx[DUET_CTX_A_MINOR]) {
+		dev = duet_nl_dev(&r);
+		if (!dev)
+			ret = DUET_RET_NO_MINOR;
+	} else {
+		res = duet_nl_res(&r);
+		if (!res)
+			ret = DUET_RET_NO_RESOURCE;
+	}
+	if (res && !list_empty(&res->devices)) {
+		list_for_each_entry(dev, &res->devices, res_list) {
+			err = duet_nl_reply(&r, ret, dev);
+			if (err)
+				break;
+		}
+	} else {
+		err = duet_nl_reply(&r, ret, dev);
+	}
+	mutex_unlock(&duet_conf_lock);
+	return err;
+}
+
+static const struct genl_ops duet_genl_ops[] = {
+	{ .cmd = DUET_CMD_GET_STATUS, .doit = duet_nl_status,
+	  .dumpit = duet_nl_status_dump },
+	{ .cmd = DUET_CMD_NEW_RESOURCE, .doit = duet_nl_new_resource,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_DEL_RESOURCE, .doit = duet_nl_del_resource,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_NEW_MINOR, .doit = duet_nl_new_minor,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_DEL_MINOR, .doit = duet_nl_del_minor,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_DOWN, .doit = duet_nl_down, .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_ATTACH, .doit = duet_nl_attach,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_DETACH, .doit = duet_nl_detach,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_PRIMARY, .doit = duet_nl_primary,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_SECONDARY, .doit = duet_nl_secondary,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_GET_CONFIG, .doit = duet_nl_not_yet },
+	{ .cmd = DUET_CMD_DISK_OPTS, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_CONNECT, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_DISCONNECT, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_NET_OPTS, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_RES_OPTS, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_INVALIDATE, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_INVALIDATE_REMOTE, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_OUTDATE, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_PAUSE_SYNC, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_RESUME_SYNC, .doit = duet_nl_not_yet,
+	  .flags = GENL_ADMIN_PERM },
+};
+
+static struct genl_family duet_genl_family __ro_after_init = {
+	.name = DUET_GENL_NAME,
+	.version = DUET_GENL_VERSION,
+	.maxattr = DUET_A_MAX,
+	.policy = duet_policy,
+	.module = THIS_MODULE,
+	.ops = duet_genl_ops,
+	.n_ops = ARRAY_SIZE(duet_genl_ops),
+	.resv_start_op = DUET_CMD_STATE_EVENT + 1,
+	.mcgrps = duet_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(duet_mcgrps),
+};
+
+/* Announce a change of @dev to the "events" group (if anyone listens). */
+void duet_nl_state_event(struct duet_device *dev, u32 type)
+{
+	struct sk_buff *skb;
+	struct nlattr *n;
+	void *hdr;
+
+	if (!genl_has_listeners(&duet_genl_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &duet_genl_family, 0,
+			  DUET_CMD_STATE_EVENT);
+	if (!hdr)
+		goto fail;
+	n = nla_nest_start(skb, DUET_A_EVENT);
+	if (!n || nla_put_u32(skb, DUET_EVENT_A_TYPE, type) ||
+	    nla_put_u32(skb, DUET_EVENT_A_SEQ,
+			atomic_inc_return(&duet_event_seq)))
+		goto fail;
+	nla_nest_end(skb, n);
+	if (duet_nl_put_state(skb, dev))
+		goto fail;
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&duet_genl_family, skb, 0, 0, GFP_KERNEL);
+	return;
+fail:
+	nlmsg_free(skb);
+}
+
+int duet_nl_init(void)
+{
+	/* the wire's fencing values are the core's */
+	BUILD_BUG_ON(DUET_FEN_DONT_CARE != DUET_FENCING_DONT_CARE);
+	BUILD_BUG_ON(DUET_FEN_RESOURCE_ONLY != DUET_FENCING_RESOURCE_ONLY);
+	BUILD_BUG_ON(DUET_FEN_RESOURCE_AND_STONITH !=
+		     DUET_FENCING_RESOURCE_AND_STONITH);
+	return genl_register_family(&duet_genl_family);
+}
+
+void duet_nl_exit(void)
+{
+	genl_unregister_family(&duet_genl_family);
+}
