@@ -22,8 +22,10 @@ PKGS_VM="qemu-system-x86 qemu-utils busybox-static e2fsprogs cpio socat iperf3 x
  drbd-utils coreutils"
 # netns bed: namespaces, stock Heartbeat 3.0.6 as the comparison peer
 PKGS_NETNS="iproute2 iputils-ping procps util-linux socat shellcheck heartbeat cluster-glue"
+# firewall: the backends duet-firewall drives and its tests load rules into
+PKGS_FIREWALL="iptables nftables firewalld libxml2-utils"
 
-ALL="$PKGS_BUILD $PKGS_KERNEL $PKGS_TEST $PKGS_VM $PKGS_NETNS"
+ALL="$PKGS_BUILD $PKGS_KERNEL $PKGS_TEST $PKGS_VM $PKGS_NETNS $PKGS_FIREWALL"
 
 case "${1:-}" in
 --help|-h)

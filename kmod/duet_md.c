@@ -110,8 +110,9 @@ static void duet_md_bitmap_free(struct duet_device *dev)
  * is in use (an unclean shutdown is then visible at the next attach).
  * On failure @info holds a sentence for the user.
  */
-int duet_md_attach(struct duet_device *dev, const struct duet_attach_conf *c,
-		   char *info, size_t info_size)
+static int duet_md_attach_disk(struct duet_device *dev,
+			       const struct duet_attach_conf *c, char *info,
+			       size_t info_size)
 {
 	struct duet_bdev b = { }, m = { };
 	struct duet_md_layout l;
@@ -221,6 +222,35 @@ int duet_md_attach(struct duet_device *dev, const struct duet_attach_conf *c,
 		c->meta_idx, (unsigned long long)l.data_sect / 2,
 		duet_disk_str(dev->state.disk));
 	return 0;
+}
+
+/* The disk state goes Diskless -> Attaching -> what the meta data says. */
+int duet_md_attach(struct duet_device *dev, const struct duet_attach_conf *c,
+		   char *info, size_t info_size)
+{
+	struct duet_state ns;
+	enum duet_sm_rv rv;
+	int err;
+
+	lockdep_assert_held(&dev->conf_lock);
+	if (dev->backing.bdev) {
+		snprintf(info, info_size, "minor %u already has a disk", dev->minor);
+		return -EBUSY;
+	}
+	ns = dev->state;
+	ns.disk = DUET_D_ATTACHING;
+	rv = duet_dev_change_state(dev, &ns, DUET_CS_HARD);
+	if (rv < 0) {
+		snprintf(info, info_size, "%s", duet_sm_rv_str(rv));
+		return -EINVAL;
+	}
+	err = duet_md_attach_disk(dev, c, info, info_size);
+	if (err && !dev->backing.bdev) {
+		ns = dev->state;
+		ns.disk = DUET_D_DISKLESS;
+		duet_dev_change_state(dev, &ns, DUET_CS_HARD);
+	}
+	return err;
 }
 
 /* Detach: stop new I/O, wait for what is in flight, write a clean sb. */

@@ -29,18 +29,31 @@ static const struct nla_policy duet_dev_policy[DUET_DEV_A_MAX + 1] = {
 	[DUET_DEV_A_PATH] = { .type = NLA_NUL_STRING, .len = DUET_PATH_MAX },
 };
 
+/*
+ * Ranges beyond s16 need a range structure (the inline bounds are s16);
+ * not const, as 6.1's policy macros take a plain pointer.
+ */
+static struct netlink_range_validation_signed duet_md_idx_range = {
+	.min = DUET_MD_IDX_FLEX_EXT, .max = DUET_MD_INDEX_MAX,
+};
+
+static struct netlink_range_validation duet_al_extents_range = {
+	.min = 7, .max = 65534,
+};
+
 static const struct nla_policy duet_disk_policy[DUET_DISK_A_MAX + 1] = {
 	[DUET_DISK_A_BACKING_DEV] = { .type = NLA_NUL_STRING, .len = DUET_PATH_MAX },
 	[DUET_DISK_A_META_DEV] = { .type = NLA_NUL_STRING, .len = DUET_PATH_MAX },
-	[DUET_DISK_A_META_IDX] = NLA_POLICY_RANGE(NLA_S32, DUET_MD_IDX_FLEX_EXT,
-						  DUET_MD_INDEX_MAX),
+	[DUET_DISK_A_META_IDX] = NLA_POLICY_FULL_RANGE_SIGNED(NLA_S32,
+							      &duet_md_idx_range),
 	[DUET_DISK_A_ON_IO_ERROR] = NLA_POLICY_MAX(NLA_U32, DUET_IOERR_DETACH),
 	[DUET_DISK_A_FENCING] = NLA_POLICY_MAX(NLA_U32,
 					       DUET_FEN_RESOURCE_AND_STONITH),
 	[DUET_DISK_A_SIZE] = { .type = NLA_U64 },
 	[DUET_DISK_A_RESYNC_RATE] = { .type = NLA_U32 },
 	[DUET_DISK_A_RESYNC_AFTER] = { .type = NLA_S32 },
-	[DUET_DISK_A_AL_EXTENTS] = NLA_POLICY_RANGE(NLA_U32, 7, 65534),
+	[DUET_DISK_A_AL_EXTENTS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &duet_al_extents_range),
 	[DUET_DISK_A_AL_UPDATES] = NLA_POLICY_MAX(NLA_U8, 1),
 	[DUET_DISK_A_C_PLAN_AHEAD] = { .type = NLA_U32 },
 	[DUET_DISK_A_C_DELAY_TARGET] = { .type = NLA_U32 },

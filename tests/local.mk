@@ -15,6 +15,9 @@ check-kmod:
 check-netns:
 	$(DUET_RUN_TIER) netns
 
+check-fw: all
+	$(DUET_RUN_TIER) fw
+
 check-vm:
 	$(DUET_RUN_TIER) vm
 
@@ -23,9 +26,9 @@ check-vm:
 bench: all
 	$(SHELL) $(top_srcdir)/tests/bench/run --srcdir $(top_srcdir) --builddir $(top_builddir)
 
-.PHONY: check-unit check-kmod check-netns check-vm bench kmod-modules kmod-clean
+.PHONY: check-unit check-kmod check-netns check-fw check-vm bench kmod-modules kmod-clean
 
-EXTRA_DIST += tests/run-tier tests/kmod tests/netns tests/vm tests/bench
+EXTRA_DIST += tests/run-tier tests/kmod tests/netns tests/fw tests/vm tests/bench
 
 # Runtime leftovers never go into a tarball.
 dist-hook:

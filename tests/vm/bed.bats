@@ -216,7 +216,10 @@ serial_stop() {
 	on bob 'echo killed-marker | gdd of=/dev/vdb bs=4096 conv=sync oflag=direct,dsync 2>/dev/null'
 	pid=$(node_pid bob)
 	kill_node bob
-	run kill -0 "$pid"
+	# gone (a zombie not yet reaped by its parent counts as gone)
+	run _bed_alive "$pid"
+	assert_failure
+	run node_running bob
 	assert_failure
 	boot bob
 	run on bob 'gdd if=/dev/vdb bs=4096 count=1 iflag=direct 2>/dev/null | head -n 1'
