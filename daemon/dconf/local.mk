@@ -105,9 +105,9 @@ tests_unit_test_dconf_nl_LDADD = $(DCONF_TEST_LIBS) $(LIBNL_GENL_LIBS)
 # ---- fuzz target -------------------------------------------------------------
 # The sources are compiled into the target itself so that libFuzzer builds
 # instrument them (--enable-fuzzing); otherwise it replays the corpus.
-# Without libFuzzer, replay.c is compiled into the target (not linked from
-# tests/fuzz/libfuzzreplay.a) so that it sees DUET_FUZZ_CORPUS and replays
-# the corpus when run without arguments, as the unit tier does.
+# Without libFuzzer, replay.c is compiled into the target so that it sees
+# DUET_FUZZ_CORPUS and replays the corpus when run without arguments, as
+# the unit tier does (tests/fuzz/local.mk).
 check_PROGRAMS += tests/fuzz/fuzz_dconf
 tests_fuzz_fuzz_dconf_SOURCES = tests/fuzz/fuzz_dconf.c $(DCONF_SOURCES) $(ADM_CORE_SOURCES)
 if !ENABLE_FUZZING

@@ -61,7 +61,7 @@ tests_unit_test_hb_live_LDADD = $(HB_UNIT_LDADD)
 
 # Fuzz targets: the decoder with signature checks, and the three parsers.
 # Without --enable-fuzzing the replay driver is compiled into each target
-# (not taken from libfuzzreplay.a) so that its main() sees DUET_FUZZ_CORPUS.
+# so that its main() sees DUET_FUZZ_CORPUS (tests/fuzz/local.mk).
 check_PROGRAMS += tests/fuzz/fuzz_hb_msg
 tests_fuzz_fuzz_hb_msg_SOURCES = tests/fuzz/fuzz_hb_msg.c
 tests_fuzz_fuzz_hb_msg_CFLAGS = $(DUET_FUZZ_CFLAGS) $(NETTLE_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/hb_msg"'

@@ -57,8 +57,8 @@ tests_unit_test_core_util_LDADD = $(DUET_UNIT_CORE_LIBS)
 # Fuzz target for the meta-data decoders (tests/fuzz/local.mk explains the
 # two builds). The core is compiled into the target itself, so that a
 # libFuzzer build instruments it for coverage. In the replay build the
-# replay driver is compiled in too: DUET_FUZZ_CORPUS must reach its main(),
-# which the shared libfuzzreplay.a is built without.
+# replay driver is compiled in too, so that DUET_FUZZ_CORPUS reaches its
+# main().
 check_PROGRAMS += tests/fuzz/fuzz_md
 if ENABLE_FUZZING
 tests_fuzz_fuzz_md_SOURCES = tests/fuzz/fuzz_md.c $(DUET_CORE_SOURCES)

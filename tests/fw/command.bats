@@ -204,6 +204,7 @@ line_of() {
 	run --separate-stderr fw alice render --backend iptables
 	assert_success
 	assert_line -- "-A DUET-IN -s 10.99.7.0/24 -i eth0 -p udp -m udp --dport 694 -j ACCEPT"
+	# shellcheck disable=SC2154 # set by run --separate-stderr
 	[[ $stderr == *"warning: /etc/ha.d/ha.cf:2: bcast eth0: no address of the peer is known on eth0"*"whole subnet 10.99.7.0/24"* ]]
 	assert_line --partial "# warning: /etc/ha.d/ha.cf:2: bcast eth0:"
 }
