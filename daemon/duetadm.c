@@ -18,8 +18,11 @@
 #include "config.h"
 #include "kmod/uapi/duet_genl.h"
 
-/* Like /etc/drbd.conf and /etc/ha.d: the same path whatever the prefix. */
-#define DEFAULT_CONFIG "/etc/duet.conf"
+/* configure makes sysconfdir /etc unless --sysconfdir says otherwise */
+#ifndef DUET_SYSCONFDIR
+#define DUET_SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG DUET_SYSCONFDIR "/duet.conf"
 
 enum { V_RES = 1, V_OPTRES = 2 };	/* resource argument: needed / optional */
 

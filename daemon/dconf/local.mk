@@ -53,6 +53,7 @@ daemon_duetadm_SOURCES = \
 	daemon/duetadm.h daemon/duetadm.c \
 	daemon/adm_verbs.c daemon/adm_md.c \
 	daemon/adm_nl.h daemon/adm_nl.c
+daemon_duetadm_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
 daemon_duetadm_CFLAGS = $(AM_CFLAGS) $(LIBNL_GENL_CFLAGS)
 daemon_duetadm_LDADD = daemon/libadm.a daemon/dconf/libdconf.a $(LIBNL_GENL_LIBS)
 

@@ -22,6 +22,10 @@ setup_file() {
 	export GOLDEN="$SRC/tests/dconf/golden"
 	export C="tests/dconf/conf"
 	unset DUET_CONF
+	# golden files show the default /etc/duet.conf; a build with another
+	# --sysconfdir prints its own
+	DEFAULT_CONF=$("$DUETADM" --help | sed -n 's/.*(default \(.*\))$/\1/p')
+	export DEFAULT_CONF
 }
 
 setup() {
@@ -35,7 +39,8 @@ golden() {
 	shift
 	if [ "$1" != "--" ]; then want=$1; shift; fi
 	shift
-	"$DUETADM" "$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+	"$DUETADM" "$@" >"$BATS_TEST_TMPDIR/raw" 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+	sed "s|(default $DEFAULT_CONF)|(default /etc/duet.conf)|" "$BATS_TEST_TMPDIR/raw" >"$BATS_TEST_TMPDIR/out"
 	if [ -n "${DUET_UPDATE_GOLDEN:-}" ]; then
 		cp "$BATS_TEST_TMPDIR/out" "$GOLDEN/$name.out"
 		if [ -s "$BATS_TEST_TMPDIR/err" ]; then
