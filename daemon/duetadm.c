@@ -9,6 +9,8 @@
 #include "daemon/duetadm.h"
 
 #include <getopt.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,10 +199,38 @@ static const char *local_hostname(void)
 	return u.nodename;
 }
 
+/* "floating ADDR" sections: is ADDR configured on an interface here? */
+static bool is_local_addr(void *ctx, const struct dconf_addr *a)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+
+	(void)ctx;
+	if (getifaddrs(&ifs) != 0)
+		return false;
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		const struct sockaddr *sa = i->ifa_addr;
+
+		if (!sa)
+			continue;
+		if (sa->sa_family == AF_INET && a->af == DCONF_AF_IPV4)
+			found = memcmp(&((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				       a->bin, 4) == 0;
+		else if (sa->sa_family == AF_INET6 && a->af == DCONF_AF_IPV6)
+			found = memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				       a->bin, 16) == 0;
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
 /* Loads and validates the configuration; ADM_EXIT_OK or ADM_EXIT_CONFIG. */
 static int load_config(struct adm_ctx *c)
 {
-	struct dconf_local local = { .hostname = c->hostname };
+	struct dconf_local local = {
+		.hostname = c->hostname,
+		.is_local_addr = is_local_addr,
+	};
 
 	c->cfg = dconf_config_new();
 	dconf_load_file(c->cfg, c->config_path);

@@ -159,6 +159,10 @@ golden() {
 	golden events -- -c $C/multi.conf --hostname alice -d events
 }
 
+@test "floating sections: this host is the one with the local address" {
+	golden connect-floating -- -c $C/floating.conf --hostname nobody -d connect f
+}
+
 @test "adjust reads the running configuration first" {
 	golden adjust -- -c ha.d/duet.conf --hostname alice -d adjust r0
 }
