@@ -12,6 +12,9 @@ check-unit: $(check_PROGRAMS)
 check-kmod:
 	$(DUET_RUN_TIER) kmod
 
+check-dconf: all
+	$(DUET_RUN_TIER) dconf
+
 check-netns:
 	$(DUET_RUN_TIER) netns
 
@@ -26,9 +29,9 @@ check-vm:
 bench: all
 	$(SHELL) $(top_srcdir)/tests/bench/run --srcdir $(top_srcdir) --builddir $(top_builddir)
 
-.PHONY: check-unit check-kmod check-netns check-fw check-vm bench kmod-modules kmod-clean
+.PHONY: check-unit check-kmod check-dconf check-netns check-fw check-vm bench kmod-modules kmod-clean
 
-EXTRA_DIST += tests/run-tier tests/kmod tests/netns tests/fw tests/vm tests/bench
+EXTRA_DIST += tests/run-tier tests/dconf tests/kmod tests/netns tests/fw tests/vm tests/bench
 
 # Runtime leftovers never go into a tarball.
 dist-hook:
