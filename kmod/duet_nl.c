@@ -96,10 +96,12 @@ static atomic_t duet_event_seq = ATOMIC_INIT(0);
 struct duet_req_ctx {
 	struct genl_info *info;
 	struct nlattr *ctx[DUET_CTX_A_MAX + 1];
-	struct nlattr *dev[DUET_DEV_A_MAX + 1];
+	struct nlattr *dev_conf[DUET_DEV_A_MAX + 1];
 	struct nlattr *disk[DUET_DISK_A_MAX + 1];
 	struct nlattr *flags[DUET_FLAG_A_MAX + 1];
 	char text[DUET_INFO_MAX + 1];
+	struct duet_resource *res;	/* the command's resource, if any */
+	struct duet_device *dev;	/* the command's minor, if any */
 };
 
 static int duet_nl_parse(struct duet_req_ctx *r, struct genl_info *info)
@@ -113,7 +115,7 @@ static int duet_nl_parse(struct duet_req_ctx *r, struct genl_info *info)
 		err = nla_parse_nested(r->ctx, DUET_CTX_A_MAX, a[DUET_A_CTX],
 				       duet_ctx_policy, info->extack);
 	if (!err && a[DUET_A_DEVICE_CONF])
-		err = nla_parse_nested(r->dev, DUET_DEV_A_MAX,
+		err = nla_parse_nested(r->dev_conf, DUET_DEV_A_MAX,
 				       a[DUET_A_DEVICE_CONF], duet_dev_policy,
 				       info->extack);
 	if (!err && a[DUET_A_DISK_CONF])
@@ -261,291 +263,267 @@ static struct duet_device *duet_nl_dev(struct duet_req_ctx *r)
 	return dev;
 }
 
-static int duet_nl_new_resource(struct sk_buff *skb, struct genl_info *info)
-{
-	struct duet_req_ctx r;
-	u32 ret = DUET_RET_OK;
-	int err = duet_nl_parse(&r, info);
+/* ---- commands ------------------------------------------------------- */
 
-	if (err)
-		return err;
-	if (!r.ctx[DUET_CTX_A_RES_NAME]) {
-		NL_SET_ERR_MSG(info->extack, "resource name missing");
+static int duet_nl_check_res_name(struct duet_req_ctx *r)
+{
+	if (r->ctx[DUET_CTX_A_RES_NAME])
+		return 0;
+	NL_SET_ERR_MSG(r->info->extack, "resource name missing");
+	return -EINVAL;
+}
+
+static int duet_nl_check_minor(struct duet_req_ctx *r)
+{
+	if (r->ctx[DUET_CTX_A_MINOR])
+		return 0;
+	NL_SET_ERR_MSG(r->info->extack, "minor missing");
+	return -EINVAL;
+}
+
+static int duet_nl_check_attach(struct duet_req_ctx *r)
+{
+	if (!r->disk[DUET_DISK_A_BACKING_DEV] || !r->disk[DUET_DISK_A_META_IDX] ||
+	    (!r->disk[DUET_DISK_A_META_DEV] &&
+	     nla_get_s32(r->disk[DUET_DISK_A_META_IDX]) != DUET_MD_IDX_INTERNAL)) {
+		NL_SET_ERR_MSG(r->info->extack,
+			       "backing-dev, meta-dev or meta-idx missing");
 		return -EINVAL;
 	}
-	mutex_lock(&duet_conf_lock);
-	err = duet_res_create(nla_data(r.ctx[DUET_CTX_A_RES_NAME]), NULL);
-	mutex_unlock(&duet_conf_lock);
+	return 0;
+}
+
+static u32 duet_nl_new_resource(struct duet_req_ctx *r)
+{
+	int err = duet_res_create(nla_data(r->ctx[DUET_CTX_A_RES_NAME]), NULL);
+
 	if (err == -EEXIST)
-		ret = DUET_RET_RESOURCE_EXISTS;
-	else if (err)
-		ret = err == -ENOMEM ? DUET_RET_NOMEM : DUET_RET_INVALID;
-	return duet_nl_reply(&r, ret, NULL);
+		return DUET_RET_RESOURCE_EXISTS;
+	if (err)
+		return err == -ENOMEM ? DUET_RET_NOMEM : DUET_RET_INVALID;
+	return DUET_RET_OK;
 }
 
-static int duet_nl_del_resource(struct sk_buff *skb, struct genl_info *info)
+static u32 duet_nl_del_resource(struct duet_req_ctx *r)
 {
-	struct duet_resource *res;
-	struct duet_req_ctx r;
-	u32 ret = DUET_RET_OK;
-	int err = duet_nl_parse(&r, info);
-
-	if (err)
-		return err;
-	mutex_lock(&duet_conf_lock);
-	res = duet_nl_res(&r);
-	if (!res)
-		ret = DUET_RET_NO_RESOURCE;
-	else if (duet_res_destroy(res))
-		ret = DUET_RET_RESOURCE_IN_USE;
-	mutex_unlock(&duet_conf_lock);
-	return duet_nl_reply(&r, ret, NULL);
+	return duet_res_destroy(r->res) ? DUET_RET_RESOURCE_IN_USE : DUET_RET_OK;
 }
 
-static int duet_nl_new_minor(struct sk_buff *skb, struct genl_info *info)
+static u32 duet_nl_new_minor(struct duet_req_ctx *r)
 {
-	struct duet_resource *res;
-	struct duet_req_ctx r;
-	u32 ret = DUET_RET_OK;
-	int err = duet_nl_parse(&r, info);
+	int err;
 
-	if (err)
-		return err;
-	if (!r.ctx[DUET_CTX_A_MINOR]) {
-		NL_SET_ERR_MSG(info->extack, "minor missing");
-		return -EINVAL;
+	err = duet_dev_create(r->res,
+			      r->ctx[DUET_CTX_A_VOLUME] ?
+			      nla_get_u32(r->ctx[DUET_CTX_A_VOLUME]) : 0,
+			      nla_get_u32(r->ctx[DUET_CTX_A_MINOR]),
+			      r->dev_conf[DUET_DEV_A_PATH] ?
+			      nla_data(r->dev_conf[DUET_DEV_A_PATH]) : NULL,
+			      NULL);
+	if (err == -EEXIST)
+		return DUET_RET_MINOR_EXISTS;
+	if (err == -EINVAL) {
+		snprintf(r->text, sizeof(r->text), "minor out of range (0..%d)",
+			 DUET_MAX_MINORS - 1);
+		return DUET_RET_INVALID;
 	}
-	mutex_lock(&duet_conf_lock);
-	res = duet_nl_res(&r);
-	if (!res) {
-		ret = DUET_RET_NO_RESOURCE;
-	} else {
-		err = duet_dev_create(res,
-				      r.ctx[DUET_CTX_A_VOLUME] ?
-				      nla_get_u32(r.ctx[DUET_CTX_A_VOLUME]) : 0,
-				      nla_get_u32(r.ctx[DUET_CTX_A_MINOR]),
-				      r.dev[DUET_DEV_A_PATH] ?
-				      nla_data(r.dev[DUET_DEV_A_PATH]) : NULL,
-				      NULL);
-		if (err == -EEXIST)
-			ret = DUET_RET_MINOR_EXISTS;
-		else if (err == -EINVAL)
-			snprintf(r.text, sizeof(r.text),
-				 "minor out of range (0..%d)", DUET_MAX_MINORS - 1),
-			ret = DUET_RET_INVALID;
-		else if (err)
-			ret = DUET_RET_NOMEM;
-	}
-	mutex_unlock(&duet_conf_lock);
-	return duet_nl_reply(&r, ret, NULL);
+	return err ? DUET_RET_NOMEM : DUET_RET_OK;
 }
 
-static int duet_nl_del_minor(struct sk_buff *skb, struct genl_info *info)
+static u32 duet_nl_del_minor(struct duet_req_ctx *r)
 {
-	struct duet_device *dev;
-	struct duet_req_ctx r;
-	u32 ret = DUET_RET_OK;
-	int err = duet_nl_parse(&r, info);
-
-	if (err)
-		return err;
-	mutex_lock(&duet_conf_lock);
-	dev = duet_nl_dev(&r);
-	if (!dev)
-		ret = DUET_RET_NO_MINOR;
-	else if (dev->backing.bdev)
-		ret = DUET_RET_ATTACHED;
-	else if (duet_dev_destroy(dev))
-		ret = DUET_RET_DEVICE_IN_USE;
-	mutex_unlock(&duet_conf_lock);
-	return duet_nl_reply(&r, ret, NULL);
+	if (r->dev->backing.bdev)
+		return DUET_RET_ATTACHED;
+	return duet_dev_destroy(r->dev) ? DUET_RET_DEVICE_IN_USE : DUET_RET_OK;
 }
 
-static int duet_nl_attach(struct sk_buff *skb, struct genl_info *info)
+static u32 duet_nl_attach(struct duet_req_ctx *r)
 {
+	struct duet_device *dev = r->dev;
 	struct duet_attach_conf c = { };
-	struct duet_device *dev;
-	struct duet_req_ctx r;
-	u32 ret = DUET_RET_OK;
-	int err = duet_nl_parse(&r, info);
+	int err;
 
-	if (err)
-		return err;
-	if (!r.disk[DUET_DISK_A_BACKING_DEV] || !r.disk[DUET_DISK_A_META_IDX] ||
-	    (!r.disk[DUET_DISK_A_META_DEV] &&
-	     nla_get_s32(r.disk[DUET_DISK_A_META_IDX]) != DUET_MD_IDX_INTERNAL)) {
-		NL_SET_ERR_MSG(info->extack, "backing-dev, meta-dev or meta-idx missing");
-		return -EINVAL;
-	}
-	c.backing = nla_data(r.disk[DUET_DISK_A_BACKING_DEV]);
-	c.meta = r.disk[DUET_DISK_A_META_DEV] ?
-		nla_data(r.disk[DUET_DISK_A_META_DEV]) : c.backing;
-	c.meta_idx = nla_get_s32(r.disk[DUET_DISK_A_META_IDX]);
-	c.on_io_error = r.disk[DUET_DISK_A_ON_IO_ERROR] ?
-		nla_get_u32(r.disk[DUET_DISK_A_ON_IO_ERROR]) : DUET_IOERR_DETACH;
-	c.fencing = r.disk[DUET_DISK_A_FENCING] ?
-		nla_get_u32(r.disk[DUET_DISK_A_FENCING]) : DUET_FENCING_DONT_CARE;
+	c.backing = nla_data(r->disk[DUET_DISK_A_BACKING_DEV]);
+	c.meta = r->disk[DUET_DISK_A_META_DEV] ?
+		nla_data(r->disk[DUET_DISK_A_META_DEV]) : c.backing;
+	c.meta_idx = nla_get_s32(r->disk[DUET_DISK_A_META_IDX]);
+	c.on_io_error = r->disk[DUET_DISK_A_ON_IO_ERROR] ?
+		nla_get_u32(r->disk[DUET_DISK_A_ON_IO_ERROR]) : DUET_IOERR_DETACH;
+	c.fencing = r->disk[DUET_DISK_A_FENCING] ?
+		nla_get_u32(r->disk[DUET_DISK_A_FENCING]) : DUET_FENCING_DONT_CARE;
 
-	mutex_lock(&duet_conf_lock);
-	dev = duet_nl_dev(&r);
-	if (!dev) {
-		ret = DUET_RET_NO_MINOR;
-		goto out;
-	}
 	mutex_lock(&dev->conf_lock);
-	err = duet_md_attach(dev, &c, r.text, sizeof(r.text));
+	err = duet_md_attach(dev, &c, r->text, sizeof(r->text));
 	mutex_unlock(&dev->conf_lock);
 	switch (err) {
 	case 0:
-		break;
+		return DUET_RET_OK;
 	case -EBUSY:
-		ret = dev->backing.bdev ? DUET_RET_ATTACHED : DUET_RET_DISK_IN_USE;
-		break;
+		return dev->backing.bdev ? DUET_RET_ATTACHED : DUET_RET_DISK_IN_USE;
 	case -ENOSPC:
-		ret = DUET_RET_MD_TOO_SMALL;
-		break;
+		return DUET_RET_MD_TOO_SMALL;
 	case -EINVAL:
-		ret = DUET_RET_MD_INVALID;
-		break;
+		return DUET_RET_MD_INVALID;
 	case -ENOMEM:
-		ret = DUET_RET_NOMEM;
-		break;
+		return DUET_RET_NOMEM;
 	default:
-		ret = DUET_RET_OPEN_DISK;
+		return DUET_RET_OPEN_DISK;
 	}
-out:
-	mutex_unlock(&duet_conf_lock);
-	return duet_nl_reply(&r, ret, NULL);
 }
 
-static int duet_nl_detach(struct sk_buff *skb, struct genl_info *info)
+static u32 duet_nl_detach(struct duet_req_ctx *r)
 {
-	struct duet_device *dev;
-	struct duet_req_ctx r;
+	struct duet_device *dev = r->dev;
 	u32 ret = DUET_RET_OK;
-	int err = duet_nl_parse(&r, info);
 
-	if (err)
-		return err;
-	mutex_lock(&duet_conf_lock);
-	dev = duet_nl_dev(&r);
-	if (!dev) {
-		ret = DUET_RET_NO_MINOR;
+	mutex_lock(&dev->conf_lock);
+	if (!dev->backing.bdev) {
+		ret = DUET_RET_NOT_ATTACHED;
+	} else if (dev->open_cnt && dev->state.role == DUET_ROLE_PRIMARY) {
+		/* no peer to read from yet: the data would vanish */
+		snprintf(r->text, sizeof(r->text),
+			 "the device is open and there is no peer to serve it");
+		ret = DUET_RET_DEVICE_IN_USE;
 	} else {
-		mutex_lock(&dev->conf_lock);
-		if (!dev->backing.bdev) {
-			ret = DUET_RET_NOT_ATTACHED;
-		} else if (dev->open_cnt && dev->state.role == DUET_ROLE_PRIMARY) {
-			/* no peer to read from yet: the data would vanish */
-			snprintf(r.text, sizeof(r.text),
-				 "the device is open and there is no peer to serve it");
-			ret = DUET_RET_DEVICE_IN_USE;
-		} else {
-			duet_md_detach(dev);
-		}
-		mutex_unlock(&dev->conf_lock);
+		duet_md_detach(dev);
 	}
-	mutex_unlock(&duet_conf_lock);
-	return duet_nl_reply(&r, ret, NULL);
+	mutex_unlock(&dev->conf_lock);
+	return ret;
+}
+
+/* A role change of one volume; the refusal goes into r->text. */
+static u32 duet_nl_set_role(struct duet_req_ctx *r, struct duet_device *dev,
+			    enum duet_role role, bool force)
+{
+	enum duet_sm_rv rv;
+
+	mutex_lock(&dev->conf_lock);
+	rv = duet_dev_set_role(dev, role, force);
+	mutex_unlock(&dev->conf_lock);
+	if (rv >= 0)
+		return DUET_RET_OK;
+	snprintf(r->text, sizeof(r->text), "%s: %s", dev->disk->disk_name,
+		 duet_sm_rv_str(rv));
+	return duet_nl_sm_retcode(rv);
 }
 
 /* Roles apply to every volume of the resource. */
-static int duet_nl_role(struct genl_info *info, enum duet_role role)
+static u32 duet_nl_role(struct duet_req_ctx *r, enum duet_role role)
 {
-	struct duet_resource *res;
+	bool force = r->flags[DUET_FLAG_A_FORCE] != NULL;
 	struct duet_device *dev;
-	struct duet_req_ctx r;
-	enum duet_sm_rv rv;
 	u32 ret = DUET_RET_OK;
-	bool force;
-	int err = duet_nl_parse(&r, info);
 
-	if (err)
-		return err;
-	force = r.flags[DUET_FLAG_A_FORCE] != NULL;
-	mutex_lock(&duet_conf_lock);
-	res = duet_nl_res(&r);
-	if (!res) {
-		ret = DUET_RET_NO_RESOURCE;
-		goto out;
-	}
-	list_for_each_entry(dev, &res->devices, res_list) {
-		mutex_lock(&dev->conf_lock);
-		rv = duet_dev_set_role(dev, role, force);
-		mutex_unlock(&dev->conf_lock);
-		if (rv < 0) {
-			ret = duet_nl_sm_retcode(rv);
-			snprintf(r.text, sizeof(r.text), "%s: %s",
-				 dev->disk->disk_name, duet_sm_rv_str(rv));
+	list_for_each_entry(dev, &r->res->devices, res_list) {
+		ret = duet_nl_set_role(r, dev, role, force);
+		if (ret != DUET_RET_OK)
 			break;
-		}
 	}
-out:
-	mutex_unlock(&duet_conf_lock);
-	return duet_nl_reply(&r, ret, NULL);
+	return ret;
 }
 
-static int duet_nl_primary(struct sk_buff *skb, struct genl_info *info)
+static u32 duet_nl_primary(struct duet_req_ctx *r)
 {
-	return duet_nl_role(info, DUET_ROLE_PRIMARY);
+	return duet_nl_role(r, DUET_ROLE_PRIMARY);
 }
 
-static int duet_nl_secondary(struct sk_buff *skb, struct genl_info *info)
+static u32 duet_nl_secondary(struct duet_req_ctx *r)
 {
-	return duet_nl_role(info, DUET_ROLE_SECONDARY);
+	return duet_nl_role(r, DUET_ROLE_SECONDARY);
 }
 
 /* down: demote, detach and delete every minor, then the resource. */
-static int duet_nl_down(struct sk_buff *skb, struct genl_info *info)
+static u32 duet_nl_down(struct duet_req_ctx *r)
 {
 	struct duet_device *dev, *tmp;
-	struct duet_resource *res;
-	struct duet_req_ctx r;
-	enum duet_sm_rv rv;
-	u32 ret = DUET_RET_OK;
-	int err = duet_nl_parse(&r, info);
+	u32 ret;
 
-	if (err)
-		return err;
-	mutex_lock(&duet_conf_lock);
-	res = duet_nl_res(&r);
-	if (!res) {
-		ret = DUET_RET_NO_RESOURCE;
-		goto out;
+	list_for_each_entry_safe(dev, tmp, &r->res->devices, res_list) {
+		ret = duet_nl_set_role(r, dev, DUET_ROLE_SECONDARY, false);
+		if (ret != DUET_RET_OK)
+			return ret;
+		if (duet_dev_destroy(dev))
+			return DUET_RET_DEVICE_IN_USE;
 	}
-	list_for_each_entry_safe(dev, tmp, &res->devices, res_list) {
-		mutex_lock(&dev->conf_lock);
-		rv = duet_dev_set_role(dev, DUET_ROLE_SECONDARY, false);
-		mutex_unlock(&dev->conf_lock);
-		if (rv < 0) {
-			ret = duet_nl_sm_retcode(rv);
-			snprintf(r.text, sizeof(r.text), "%s: %s",
-				 dev->disk->disk_name, duet_sm_rv_str(rv));
-			goto out;
-		}
-		if (duet_dev_destroy(dev)) {
-			ret = DUET_RET_DEVICE_IN_USE;
-			goto out;
-		}
-	}
-	duet_res_destroy(res);
-out:
-	mutex_unlock(&duet_conf_lock);
-	return duet_nl_reply(&r, ret, NULL);
+	duet_res_destroy(r->res);
+	return DUET_RET_OK;
 }
 
 /* Operations of later stages: a clear answer instead of a silent no-op. */
-static int duet_nl_not_yet(struct sk_buff *skb, struct genl_info *info)
+static u32 duet_nl_not_yet(struct duet_req_ctx *r)
 {
-	struct duet_req_ctx r;
-	int err = duet_nl_parse(&r, info);
-
-	if (err)
-		return err;
-	snprintf(r.text, sizeof(r.text),
+	snprintf(r->text, sizeof(r->text),
 		 "not implemented by this duet.ko (%s): replication to a peer comes in a later version",
 		 DUET_VERSION);
-	return duet_nl_reply(&r, DUET_RET_INVALID, NULL);
+	return DUET_RET_INVALID;
+}
+
+/*
+ * Every command runs the same way: parse the nests, check the attributes
+ * it needs, take the configuration lock, find the resource or minor it is
+ * about, run it, answer with its retcode.
+ */
+enum duet_nl_need { DUET_NEED_NONE, DUET_NEED_RES, DUET_NEED_MINOR };
+
+struct duet_nl_cmd {
+	u8 cmd;
+	enum duet_nl_need need;
+	int (*check)(struct duet_req_ctx *r);
+	u32 (*run)(struct duet_req_ctx *r);
+};
+
+static const struct duet_nl_cmd duet_nl_cmds[] = {
+	{ DUET_CMD_NEW_RESOURCE, DUET_NEED_NONE, duet_nl_check_res_name,
+	  duet_nl_new_resource },
+	{ DUET_CMD_DEL_RESOURCE, DUET_NEED_RES, NULL, duet_nl_del_resource },
+	{ DUET_CMD_NEW_MINOR, DUET_NEED_RES, duet_nl_check_minor,
+	  duet_nl_new_minor },
+	{ DUET_CMD_DEL_MINOR, DUET_NEED_MINOR, NULL, duet_nl_del_minor },
+	{ DUET_CMD_DOWN, DUET_NEED_RES, NULL, duet_nl_down },
+	{ DUET_CMD_ATTACH, DUET_NEED_MINOR, duet_nl_check_attach,
+	  duet_nl_attach },
+	{ DUET_CMD_DETACH, DUET_NEED_MINOR, NULL, duet_nl_detach },
+	{ DUET_CMD_PRIMARY, DUET_NEED_RES, NULL, duet_nl_primary },
+	{ DUET_CMD_SECONDARY, DUET_NEED_RES, NULL, duet_nl_secondary },
+};
+
+static int duet_nl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct duet_nl_cmd *c = NULL;
+	struct duet_req_ctx r;
+	u32 ret = DUET_RET_OK;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(duet_nl_cmds); i++)
+		if (duet_nl_cmds[i].cmd == info->genlhdr->cmd)
+			c = &duet_nl_cmds[i];
+	err = duet_nl_parse(&r, info);
+	if (err)
+		return err;
+	if (!c) {
+		ret = duet_nl_not_yet(&r);
+		return duet_nl_reply(&r, ret, NULL);
+	}
+	if (c->check) {
+		err = c->check(&r);
+		if (err)
+			return err;
+	}
+	mutex_lock(&duet_conf_lock);
+	if (c->need == DUET_NEED_RES) {
+		r.res = duet_nl_res(&r);
+		if (!r.res)
+			ret = DUET_RET_NO_RESOURCE;
+	} else if (c->need == DUET_NEED_MINOR) {
+		r.dev = duet_nl_dev(&r);
+		if (!r.dev)
+			ret = DUET_RET_NO_MINOR;
+	}
+	if (ret == DUET_RET_OK)
+		ret = c->run(&r);
+	mutex_unlock(&duet_conf_lock);
+	return duet_nl_reply(&r, ret, NULL);
 }
 
 struct duet_status_walk {
@@ -623,43 +601,43 @@ static int duet_nl_status(struct sk_buff *skb, struct genl_info *info)
 static const struct genl_ops duet_genl_ops[] = {
 	{ .cmd = DUET_CMD_GET_STATUS, .doit = duet_nl_status,
 	  .dumpit = duet_nl_status_dump },
-	{ .cmd = DUET_CMD_NEW_RESOURCE, .doit = duet_nl_new_resource,
+	{ .cmd = DUET_CMD_NEW_RESOURCE, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_DEL_RESOURCE, .doit = duet_nl_del_resource,
+	{ .cmd = DUET_CMD_DEL_RESOURCE, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_NEW_MINOR, .doit = duet_nl_new_minor,
+	{ .cmd = DUET_CMD_NEW_MINOR, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_DEL_MINOR, .doit = duet_nl_del_minor,
+	{ .cmd = DUET_CMD_DEL_MINOR, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_DOWN, .doit = duet_nl_down, .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_ATTACH, .doit = duet_nl_attach,
+	{ .cmd = DUET_CMD_DOWN, .doit = duet_nl_doit, .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_ATTACH, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_DETACH, .doit = duet_nl_detach,
+	{ .cmd = DUET_CMD_DETACH, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_PRIMARY, .doit = duet_nl_primary,
+	{ .cmd = DUET_CMD_PRIMARY, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_SECONDARY, .doit = duet_nl_secondary,
+	{ .cmd = DUET_CMD_SECONDARY, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_GET_CONFIG, .doit = duet_nl_not_yet },
-	{ .cmd = DUET_CMD_DISK_OPTS, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_GET_CONFIG, .doit = duet_nl_doit },
+	{ .cmd = DUET_CMD_DISK_OPTS, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_CONNECT, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_CONNECT, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_DISCONNECT, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_DISCONNECT, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_NET_OPTS, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_NET_OPTS, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_RES_OPTS, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_RES_OPTS, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_INVALIDATE, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_INVALIDATE, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_INVALIDATE_REMOTE, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_INVALIDATE_REMOTE, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_OUTDATE, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_OUTDATE, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_PAUSE_SYNC, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_PAUSE_SYNC, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_RESUME_SYNC, .doit = duet_nl_not_yet,
+	{ .cmd = DUET_CMD_RESUME_SYNC, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
 };
 
