@@ -36,3 +36,10 @@ impl_drbd_standalone() { echo 'drbdadm disconnect r0 && grep -q cs:StandAlone /p
 impl_drbd_down() { echo 'drbdadm down r0'; }
 impl_drbd_version() { echo "echo stock DRBD \$(head -n 1 /proc/drbd | cut -d' ' -f2)"; }
 impl_drbd_device() { echo /dev/drbd0; }
+
+# StandAlone Primary with no peer at all (the standalone suite): up, cut
+# the connection attempt, promote.
+impl_drbd_standalone_up() {
+	impl_drbd_up
+	echo 'drbdadm disconnect r0 && drbdadm primary --force r0 && grep -q "cs:StandAlone ro:Primary" /proc/drbd'
+}
