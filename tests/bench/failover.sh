@@ -1,0 +1,144 @@
+#!/bin/bash
+# Membership benchmark on the netns bed (host namespaces, no QEMU): for
+# every implementation in DUET_BENCH_HA_IMPLS (adapters lib/ha-<name>.bash;
+# default "heartbeat", plus "duetd" when it is built), a two-node cluster
+# nodea/nodeb with ucast on one LAN, keepalive 200 ms, deadtime 1 s,
+# warntime 500 ms, initdead 2 s, auto_failback on, haresources
+# "nodea hbdummy::r1 hbdummy::r2":
+#   - failover: kill -9 of nodea's whole node (its pid namespace, like a
+#     crash) -> r1 started on nodeb (the dummy script's own timestamp),
+#     DUET_BENCH_FAILOVER_REPS runs (5), each on a freshly started cluster;
+#   - idle footprint of nodea over DUET_BENCH_IDLE_S seconds (60) with the
+#     group running on it: processes, RSS and PSS summed over them, CPU
+#     time used in the window as a share of one core.
+# Targets of the issue (duetd against stock Heartbeat in the same run):
+# failover <= 0.85 x, one process, RSS <= 4 MB, idle CPU <= 0.1 %.
+#
+#   tests/bench/failover.sh [RESULTS.tsv]
+#
+# Needs root. Nothing passes or fails on a time; exit status 1 only when
+# the bed or an implementation broke.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export BED_NO_TRAP=1
+# shellcheck source=../netns/lib/heartbeat.bash
+source "$here/../netns/lib/heartbeat.bash"
+# shellcheck source=lib/stats.bash
+source "$here/lib/stats.bash"
+for f in "$here"/lib/ha-*.bash; do
+	# shellcheck disable=SC1090
+	source "$f"
+done
+
+log() { echo "# $(date -u +%H:%M:%S) $*" >&2; }
+die() { echo "failover.sh: $*" >&2; exit 1; }
+
+results=${1:-$here/results/failover-$(date -u +%Y%m%d-%H%M%S).tsv}
+default_impls=heartbeat
+[ -x "${DUETD_BIN:-}" ] && default_impls="heartbeat duetd"
+impls=${DUET_BENCH_HA_IMPLS:-$default_impls}
+reps=${DUET_BENCH_FAILOVER_REPS:-5}
+idle_s=${DUET_BENCH_IDLE_S:-60}
+GROUP="nodea hbdummy::r1 hbdummy::r2"
+hz=$(getconf CLK_TCK)
+
+bench_results_init "$results"
+trap 'bed_cleanup >/dev/null 2>&1 || true' EXIT
+
+# (everything that builds a bed runs in this shell, never in $(...): the
+# bed's state lives in BED_DIR, which bed_cleanup needs)
+
+# cluster IMPL: a fresh bed with both nodes started; returns once nodea
+# runs r1 and each node sees the other active
+cluster() {
+	local impl=$1 n
+	bed_cleanup >/dev/null 2>&1 || true
+	bed_init && bed_add_node nodea && bed_add_node nodeb &&
+		bed_add_lan eth0 10.99.1 nodea nodeb || die "cannot build the bed"
+	for n in nodea nodeb; do
+		hb_write_config "$n" --nodes "nodea nodeb" --ucast eth0 \
+			--keepalive 200ms --deadtime 1 --warntime 500ms --initdead 2 \
+			--auto-failback on --resources "$GROUP" || die "hb_write_config $n"
+		hb_install_resource "$n" hbdummy || die "hb_install_resource $n"
+		hb_prepare "$n" || die "cannot boot $n"
+	done
+	"ha_${impl}_start" nodea nodeb || die "$impl: did not start"
+	wait_until 40 hbdummy_running nodea r1 || die "$impl: r1 never started on nodea"
+	wait_until 20 "ha_${impl}_peer_active" nodea nodeb || die "$impl: nodea does not see nodeb active ($(hb_nodestatus nodea nodeb 2>&1))"
+	wait_until 20 "ha_${impl}_peer_active" nodeb nodea || die "$impl: nodeb does not see nodea active"
+}
+
+# impl_pids IMPL NODE: the implementation's processes in the node
+impl_pids() {
+	local exe p
+	exe=$("ha_${1}_exe")
+	for p in $(node_pids "$2"); do
+		[ "$(readlink -f "/proc/$p/exe" 2>/dev/null)" = "$exe" ] && echo "$p"
+	done
+	return 0
+}
+
+# cpu_ticks PID...: utime + stime of the processes
+cpu_ticks() {
+	local p t=0 f
+	for p in "$@"; do
+		f=$(cut -d' ' -f14,15 "/proc/$p/stat" 2>/dev/null) || continue
+		t=$((t + ${f% *} + ${f#* }))
+	done
+	echo "$t"
+}
+
+# kb_sum FIELD FILE PID...: sum of "FIELD: N kB" over /proc/PID/FILE
+kb_sum() {
+	local field=$1 file=$2 p
+	shift 2
+	for p in "$@"; do cat "/proc/$p/$file" 2>/dev/null; done |
+		awk -v f="$field:" '$1 == f { s += $2 } END { print s + 0 }'
+}
+
+failover_once() {
+	local impl=$1 t0 t1
+	cluster "$impl"
+	sleep 2
+	t0=$(date +%s.%N)
+	node_kill nodea || die "cannot kill nodea"
+	wait_until 30 hbdummy_running nodeb r1 || die "$impl: nodeb never started r1"
+	t1=$(hbdummy_events nodeb | awk '$3 == "r1" && $4 == "start" && $5 == 0 { print $1; exit }')
+	[ -n "$t1" ] || die "$impl: no r1 start in nodeb's hbdummy log"
+	bench_record "$impl" "failover: kill -9 nodea -> r1 started on nodeb" s \
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }')"
+}
+
+footprint() {
+	local impl=$1 pids c0 c1
+	cluster "$impl"
+	sleep 3
+	mapfile -t pids < <(impl_pids "$impl" nodea)
+	[ "${#pids[@]}" -gt 0 ] || die "$impl: no process of $(ha_${impl}_exe) on nodea"
+	bench_record "$impl" "idle nodea: processes" count "${#pids[@]}"
+	c0=$(cpu_ticks "${pids[@]}")
+	sleep "$idle_s"
+	c1=$(cpu_ticks "${pids[@]}")
+	bench_record "$impl" "idle nodea: CPU over ${idle_s} s" "% of a core" \
+		"$(awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$idle_s" 'BEGIN { printf "%.3f\n", 100 * d / hz / s }')"
+	bench_record "$impl" "idle nodea: RSS, sum" MB \
+		"$(awk -v k="$(kb_sum VmRSS status "${pids[@]}")" 'BEGIN { printf "%.2f\n", k / 1024 }')"
+	bench_record "$impl" "idle nodea: PSS, sum" MB \
+		"$(awk -v k="$(kb_sum Pss smaps_rollup "${pids[@]}")" 'BEGIN { printf "%.2f\n", k / 1024 }')"
+}
+
+versions=()
+for impl in $impls; do
+	declare -F "ha_${impl}_start" >/dev/null || die "no adapter lib/ha-$impl.bash for '$impl'"
+	versions+=("$impl: $("ha_${impl}_version")")
+	for i in $(seq "$reps"); do
+		log "$impl: failover run $i/$reps"
+		failover_once "$impl"
+	done
+	log "$impl: idle footprint over ${idle_s} s"
+	footprint "$impl"
+done
+bed_cleanup >/dev/null 2>&1 || true
+printf '%s\n' "${versions[@]}" > "${results%.tsv}.versions"
+echo "$results"
