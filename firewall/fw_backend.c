@@ -588,8 +588,9 @@ static int ipt_apply(enum fw_backend be, const struct fw_plan *p,
 	return r;
 }
 
-static int ipt_remove(enum fw_backend be, const struct fw_opts *o)
+static int ipt_remove(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
+	(void)p;
 	const char *t = ipt_tool(be);
 	struct steps s = { 0 };
 	int r;
@@ -698,8 +699,9 @@ static const char nft_drop_table[] =
 	"table " FW_NFT_FAMILY " " FW_NFT_TABLE "\n"
 	"delete table " FW_NFT_FAMILY " " FW_NFT_TABLE "\n";
 
-static int nft_apply(const struct fw_plan *p, const struct fw_opts *o)
+static int nft_apply(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
+	(void)be;
 	struct fw_buf text;
 	struct steps s = { 0 };
 	int r;
@@ -717,8 +719,10 @@ static int nft_apply(const struct fw_plan *p, const struct fw_opts *o)
 	return r;
 }
 
-static int nft_remove(const struct fw_opts *o)
+static int nft_remove(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
+	(void)be;
+	(void)p;
 	struct steps s = { 0 };
 	int r;
 
@@ -729,8 +733,9 @@ static int nft_remove(const struct fw_opts *o)
 	return r;
 }
 
-static int nft_status(const struct fw_plan *p, const struct fw_opts *o)
+static int nft_status(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
+	(void)be;
 	struct fw_buf out, loaded, wanted;
 	int st, r;
 
@@ -762,8 +767,9 @@ done:
 	return r;
 }
 
-static int nft_check(const struct fw_plan *p, const struct fw_opts *o)
+static int nft_check(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
+	(void)be;
 	struct fw_buf text;
 	char **argv;
 	int r;
@@ -994,8 +1000,9 @@ static void fwd_cmds(struct steps *s, const struct zrlist *l,
 	}
 }
 
-static int fwd_apply(const struct fw_plan *p, const struct fw_opts *o)
+static int fwd_apply(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
+	(void)be;
 	struct fw_buf zones, text;
 	struct zrlist wanted = { 0 }, old = { 0 };
 	struct steps s = { 0 };
@@ -1032,8 +1039,9 @@ done:
 	return r;
 }
 
-static int fwd_remove(const struct fw_plan *p, const struct fw_opts *o)
+static int fwd_remove(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
+	(void)be;
 	struct fw_buf zones, text;
 	struct zrlist all = { 0 };
 	struct steps s = { 0 };
@@ -1070,8 +1078,9 @@ done:
 	return r;
 }
 
-static int fwd_status(const struct fw_plan *p, const struct fw_opts *o)
+static int fwd_status(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
+	(void)be;
 	struct fw_buf zones, out, text;
 	struct zrlist wanted = { 0 }, old = { 0 }, loaded = { 0 };
 	const char *z, *ze, *q, *qe;
@@ -1163,8 +1172,9 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
  * Rich-rule syntax needs firewalld's own parser: firewall-offline-cmd adds
  * the rules to zone "public" of a throw-away configuration directory.
  */
-static int fwd_check(const struct fw_plan *p, const struct fw_opts *o)
+static int fwd_check(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
+	(void)be;
 	char dir[] = "/tmp/duet-firewall.XXXXXX";
 	char path[sizeof(dir) + 32], chunk[4096], *arg = NULL;
 	struct zrlist rules = { 0 };
@@ -1226,62 +1236,45 @@ out:
 
 /* ---- dispatch ------------------------------------------------------------------------ */
 
+typedef int (*fw_be_op)(enum fw_backend, const struct fw_plan *, const struct fw_opts *);
+
+enum { OP_APPLY, OP_REMOVE, OP_STATUS, OP_CHECK, OP_COUNT };
+
+/* one row per backend, one column per operation */
+static const struct {
+	enum fw_backend be;
+	fw_be_op op[OP_COUNT];
+} be_ops[] = {
+	{ FW_BE_IPTABLES, { ipt_apply, ipt_remove, ipt_status, ipt_check } },
+	{ FW_BE_IP6TABLES, { ipt_apply, ipt_remove, ipt_status, ipt_check } },
+	{ FW_BE_NFT, { nft_apply, nft_remove, nft_status, nft_check } },
+	{ FW_BE_FIREWALLD, { fwd_apply, fwd_remove, fwd_status, fwd_check } },
+};
+
+static int be_run(int op, enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
+{
+	for (size_t i = 0; i < sizeof(be_ops) / sizeof(be_ops[0]); i++)
+		if (be_ops[i].be == be)
+			return be_ops[i].op[op](be, p, o);
+	return FW_EXIT_ERROR;
+}
+
 int fw_be_apply(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
-	switch (be) {
-	case FW_BE_IPTABLES:
-	case FW_BE_IP6TABLES:
-		return ipt_apply(be, p, o);
-	case FW_BE_NFT:
-		return nft_apply(p, o);
-	case FW_BE_FIREWALLD:
-		return fwd_apply(p, o);
-	default:
-		return FW_EXIT_ERROR;
-	}
+	return be_run(OP_APPLY, be, p, o);
 }
 
 int fw_be_remove(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
-	switch (be) {
-	case FW_BE_IPTABLES:
-	case FW_BE_IP6TABLES:
-		return ipt_remove(be, o);
-	case FW_BE_NFT:
-		return nft_remove(o);
-	case FW_BE_FIREWALLD:
-		return fwd_remove(p, o);
-	default:
-		return FW_EXIT_ERROR;
-	}
+	return be_run(OP_REMOVE, be, p, o);
 }
 
 int fw_be_status(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
-	switch (be) {
-	case FW_BE_IPTABLES:
-	case FW_BE_IP6TABLES:
-		return ipt_status(be, p, o);
-	case FW_BE_NFT:
-		return nft_status(p, o);
-	case FW_BE_FIREWALLD:
-		return fwd_status(p, o);
-	default:
-		return FW_EXIT_ERROR;
-	}
+	return be_run(OP_STATUS, be, p, o);
 }
 
 int fw_be_check(enum fw_backend be, const struct fw_plan *p, const struct fw_opts *o)
 {
-	switch (be) {
-	case FW_BE_IPTABLES:
-	case FW_BE_IP6TABLES:
-		return ipt_check(be, p, o);
-	case FW_BE_NFT:
-		return nft_check(p, o);
-	case FW_BE_FIREWALLD:
-		return fwd_check(p, o);
-	default:
-		return FW_EXIT_ERROR;
-	}
+	return be_run(OP_CHECK, be, p, o);
 }
