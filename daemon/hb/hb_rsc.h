@@ -235,7 +235,12 @@ struct hb_rsc {
 	uint64_t failed_sb_at;		/* failed start: standby of this class */
 	unsigned failed_sb_set;
 
+	uint64_t tk_deadline;		/* hb_takeover sent: reply window */
+	bool peer_starting;		/* its `starting` came before our comm up */
+
 	bool shutdown_req;		/* asked, maybe delayed */
+	bool shutdown_delayed_logged;
+	bool shutdown_stuck;		/* a stop failed: not handing over */
 	bool shutdown_restart;		/* partition heal */
 	bool shutdown_sent;		/* resource info=shutdown sent */
 	bool exited;
