@@ -1104,8 +1104,7 @@ void hb_rsc_group_done(struct hb_rsc *r, uint64_t now, size_t gi,
 				g->failed_start = true;
 				LOG_GRP(q, HB_RSC_ERR, "Group %s failed to start here",
 					gkey(r, gi));
-				if (nice(r) && r->peer_alive && r->state == HB_RSC_STABLE &&
-				    !r->shutdown_req) {
+				if (nice(r) && r->peer_alive && !r->shutdown_req) {
 					r->failed_sb_at = now + r->cfg.failed_standby_ms;
 					r->failed_sb_set |= gclass(r, gi);
 				}

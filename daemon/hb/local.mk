@@ -19,7 +19,9 @@ daemon_hb_libhb_a_SOURCES = \
 	daemon/hb/hb_base64.c daemon/hb/hb_base64.h \
 	daemon/hb/hb_msg.c daemon/hb/hb_msg.h \
 	daemon/hb/hb_auth.c daemon/hb/hb_auth.h \
-	daemon/hb/hb_live.c daemon/hb/hb_live.h
+	daemon/hb/hb_live.c daemon/hb/hb_live.h \
+	daemon/hb/hb_rsc.c daemon/hb/hb_rsc.h \
+	daemon/hb/hb_script.c daemon/hb/hb_script.h
 
 HB_UNIT_LDADD = daemon/hb/libhb.a $(NETTLE_LIBS) $(CMOCKA_LIBS)
 
@@ -58,6 +60,18 @@ tests_unit_test_hb_live_SOURCES = tests/unit/test_hb_live.c
 tests_unit_test_hb_live_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
 tests_unit_test_hb_live_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_hb_live_LDADD = $(HB_UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_hb_rsc
+tests_unit_test_hb_rsc_SOURCES = tests/unit/test_hb_rsc.c
+tests_unit_test_hb_rsc_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
+tests_unit_test_hb_rsc_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_hb_rsc_LDADD = $(HB_UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_hb_script
+tests_unit_test_hb_script_SOURCES = tests/unit/test_hb_script.c
+tests_unit_test_hb_script_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
+tests_unit_test_hb_script_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_hb_script_LDADD = $(HB_UNIT_LDADD)
 
 # Fuzz targets: the decoder with signature checks, and the three parsers.
 # Without --enable-fuzzing the replay driver is compiled into each target
