@@ -478,19 +478,22 @@ static void progress(struct hb_rsc *r, uint64_t now, struct hb_rsc_actq *q)
 	}
 
 	/* auto_failback on: give the peer's groups back once it is stable */
-	if (r->cfg.failback == HB_FAILBACK_ON && r->state == HB_RSC_STABLE &&
+	if (r->cfg.failback == HB_FAILBACK_ON && r->fb_armed &&
+	    r->state == HB_RSC_STABLE &&
 	    r->peer_alive && r->other_stable && r->other_holds_known &&
-	    r->sb == HB_SB_NOT && !r->tk_deadline && !busy(r) &&
-	    !(r->other_holds & HB_RSET_LOCAL)) {
+	    r->sb == HB_SB_NOT && !r->tk_deadline && !busy(r)) {
 		bool have = false;
 
 		for (size_t i = 0; i < r->ng; i++)
 			if (!r->g[i].local_class && r->g[i].state == HB_G_RUNNING)
 				have = true;
-		if (have) {
+		if (!have || (r->other_holds & HB_RSET_LOCAL)) {
+			r->fb_armed = false;	/* nothing to give back */
+		} else {
 			LOG_RSC(q, HB_RSC_INFO,
 				"auto_failback: giving foreign resources back to %s", r->peer);
-			standby_internal(r, now, HB_RSET_FOREIGN, q, "auto_failback");
+			if (standby_internal(r, now, HB_RSET_FOREIGN, q, "auto_failback") == 0)
+				r->fb_armed = false;
 		}
 	}
 }
@@ -520,6 +523,9 @@ static void acquire_from_peer(struct hb_rsc *r, struct hb_rsc_actq *q, bool chec
 	r->takeover_pending = false;
 	r->other_holds = HB_RSET_NONE;
 	r->other_stable = false;
+	for (size_t i = 0; i < r->ng; i++)
+		if (r->g[i].state == HB_G_FAILED && !r->g[i].unmanaged)
+			r->g[i].state = HB_G_STOPPED;	/* one new attempt */
 	if (r->state != HB_RSC_STABLE) {
 		/* alone now: startup is over */
 		r->state = HB_RSC_STABLE;
@@ -788,6 +794,7 @@ static void rx_starting(struct hb_rsc *r, struct hb_rsc_actq *q)
 	if (r->sb == HB_SB_ME || r->sb == HB_SB_OTHER || r->sb == HB_SB_GAVE)
 		cancel_handshake(r, q, "the peer restarted");
 	r->standby_given = HB_RSET_NONE;
+	r->fb_armed = true;
 	if (r->state == HB_RSC_INIT) {
 		r->peer_starting = true;
 		return;
@@ -918,7 +925,8 @@ static void rx_ask(struct hb_rsc *r, uint64_t now, const struct hb_hdr *h,
 			r->sb = HB_SB_TAKING;
 			for (size_t i = 0; i < r->ng; i++) {
 				if (!(gclass(r, i) & r->sb_set) ||
-				    r->g[i].state != HB_G_STOPPED)
+				    (r->g[i].state != HB_G_STOPPED &&
+				     r->g[i].state != HB_G_FAILED))
 					continue;
 				if (start_group(r, i, q, "standby of the peer"))
 					r->g[i].in_standby = true;

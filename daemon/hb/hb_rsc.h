@@ -38,8 +38,10 @@
  *    isolated node: the peer's groups are NOT taken (logged); they are
  *    taken when the ping nodes become reachable while the peer is still
  *    dead.
- *  - auto_failback on: when we hold foreign groups and the peer is alive,
- *    stable and holds none of its own, we start a standby of "foreign".
+ *  - auto_failback on: when the peer has (re)started, and once it is
+ *    stable and holds none of its own groups while we run some of them, we
+ *    start a standby of "foreign" (once per peer start, so a group that
+ *    failed on its home node and was offered to us does not bounce).
  *  - standby (3-phase, both roles): initiator sends `ask_resources
  *    rsc_hold=SET info=me`; the responder, if stable and not in flux,
  *    answers `info=other`; the initiator broadcasts `resource rsc_hold=<what
@@ -51,8 +53,9 @@
  *    standby of the mirrored set (all->all, local->foreign,
  *    foreign->local).
  *  - shutdown: delayed while groups are starting/stopping; then `resource
- *    rsc_hold=none rtype=full isstable=0 info=shutdown`, stop every group
- *    (right to left, last group first), `shutdone st=dead`, EXIT. The peer
+ *    rsc_hold=none rtype=full isstable=0 info=shutdown`, STOP_GROUP for
+ *    every running group (queued last group first; the runner may run them
+ *    in parallel), `shutdone st=dead` once all are stopped, EXIT. The peer
  *    takes everything at once on `shutdone` ("Received shutdown notice").
  *  - partition heal (hb_rsc_peer_partition): as 3.0.6, stop everything,
  *    send `shutdone`, EXIT with restart; the fresh start decides again.
@@ -65,8 +68,8 @@
  *    nice_failback), after failed_standby_ms (Heartbeat: 30 s) we run a
  *    standby of the group's class (local or foreign), as ResourceManager's
  *    background `hb_standby` does, so the peer may try it. A failed group is
- *    not started again here until the operator asks (takeover/standby
- *    cycle, restart) or the peer dies.
+ *    not started again here until it comes back by a standby/takeover
+ *    handshake, the peer dies or shuts down (one new attempt), or restart.
  *  - stop retries are the runner's job (dd_rsc: 10 tries 1 s apart, as
  *    HA_STOPRETRYMAX). A stop that still fails marks the group failed and
  *    unmanaged: it counts as held by us and is never given to the peer: a
@@ -236,6 +239,7 @@ struct hb_rsc {
 	unsigned failed_sb_set;
 
 	uint64_t tk_deadline;		/* hb_takeover sent: reply window */
+	bool fb_armed;			/* auto_failback: the peer (re)started */
 	bool peer_starting;		/* its `starting` came before our comm up */
 
 	bool shutdown_req;		/* asked, maybe delayed */

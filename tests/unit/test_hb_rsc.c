@@ -852,6 +852,26 @@ static void test_failed_start_offered_to_peer(void **state)
 	assert_int_equal(count_sent(0, "t=ask_resources rsc_hold=local info=me"), 1);
 }
 
+/* auto_failback on does not bounce a group that failed at home */
+static void test_failed_start_no_bounce(void **state)
+{
+	(void)state;
+	sim_setup(HB_FAILBACK_ON, false);
+	S.n[0].fail_start[0] = 1;
+	start_both();
+	run(45000);
+	assert_true(runs(1, 0));
+	run(120000);
+	assert_true(runs(1, 0));
+	assert_int_equal(count_sent(-1, "t=ask_resources rsc_hold=local info=me"), 1);
+	assert_int_equal(count_sent(-1, "t=ask_resources rsc_hold=foreign info=me"), 0);
+	/* bob dies: alice tries her group once more, and it works now */
+	kill_node(1);
+	run(1500);
+	assert_true(runs(0, 0));
+	assert_true(runs(0, 1));
+}
+
 static void test_failed_start_alone_stays_failed(void **state)
 {
 	(void)state;
@@ -1141,6 +1161,7 @@ int main(void)
 		T(test_shutdown_handoff),
 		T(test_shutdown_delayed_in_transition),
 		T(test_failed_start_offered_to_peer),
+		T(test_failed_start_no_bounce),
 		T(test_failed_start_alone_stays_failed),
 		T(test_failed_stop_in_standby),
 		T(test_failed_stop_then_peer_death),
