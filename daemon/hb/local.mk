@@ -82,11 +82,18 @@ tests_fuzz_fuzz_hb_msg_CFLAGS = $(DUET_FUZZ_CFLAGS) $(NETTLE_CFLAGS) -DDUET_FUZZ
 tests_fuzz_fuzz_hb_msg_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_hb_msg_LDADD = daemon/hb/libhb.a $(NETTLE_LIBS)
 
+check_PROGRAMS += tests/fuzz/fuzz_hb_rsc
+tests_fuzz_fuzz_hb_rsc_SOURCES = tests/fuzz/fuzz_hb_rsc.c
+tests_fuzz_fuzz_hb_rsc_CFLAGS = $(DUET_FUZZ_CFLAGS) $(NETTLE_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/hb_rsc"'
+tests_fuzz_fuzz_hb_rsc_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_hb_rsc_LDADD = daemon/hb/libhb.a $(NETTLE_LIBS)
+
 check_PROGRAMS += tests/fuzz/fuzz_hb_conf
 tests_fuzz_fuzz_hb_conf_SOURCES = tests/fuzz/fuzz_hb_conf.c
 if !ENABLE_FUZZING
 tests_fuzz_fuzz_hb_msg_SOURCES += tests/fuzz/replay.c
 tests_fuzz_fuzz_hb_conf_SOURCES += tests/fuzz/replay.c
+tests_fuzz_fuzz_hb_rsc_SOURCES += tests/fuzz/replay.c
 endif
 tests_fuzz_fuzz_hb_conf_CFLAGS = $(DUET_FUZZ_CFLAGS) $(NETTLE_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/hb_conf"'
 tests_fuzz_fuzz_hb_conf_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
