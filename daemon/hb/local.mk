@@ -101,5 +101,5 @@ tests_fuzz_fuzz_hb_conf_LDADD = daemon/hb/libhb.a $(NETTLE_LIBS)
 
 # Sample configuration for the paper's two nodes, and the generator of
 # the wire-sample header.
-EXTRA_DIST += ha.d/ha.cf ha.d/haresources ha.d/authkeys \
+EXTRA_DIST += ha.d/ha.cf ha.d/haresources ha.d/authkeys daemon/hb/RESOURCES.md \
 	tests/unit/hb_wire_samples_gen.py
