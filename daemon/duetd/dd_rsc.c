@@ -598,6 +598,14 @@ static void next_step(struct dd_rsc *d, size_t g)
 	finish(d, g, false);
 }
 
+static bool has_path(char *const *env)
+{
+	for (size_t i = 0; env[i]; i++)
+		if (strncmp(env[i], "PATH=", 5) == 0)
+			return true;
+	return false;
+}
+
 static int begin(struct dd_rsc *d, size_t group, enum hb_rsc_op op, char *const *extra)
 {
 	struct gop *o;
@@ -610,6 +618,15 @@ static int begin(struct dd_rsc *d, size_t group, enum hb_rsc_op op, char *const 
 	o->env = strv_concat(d->env, extra);
 	if (!o->env)
 		return -ENOMEM;
+	if (!has_path(o->env)) {
+		char *path[] = { DD_RSC_PATH, NULL };
+		char **v = strv_concat(path, o->env);
+
+		hb_script_strv_free(o->env);
+		o->env = v;
+		if (!v)
+			return -ENOMEM;
+	}
 	o->active = true;
 	o->op = op;
 	o->tries = 0;

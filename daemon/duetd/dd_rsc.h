@@ -34,6 +34,8 @@
 #define DD_RSC_TIMEOUT_MS	120000u
 #define DD_RSC_STOP_RETRIES	10u	/* HA_STOPRETRYMAX */
 #define DD_RSC_STOP_RETRY_MS	1000u
+/* added when the environment has no PATH */
+#define DD_RSC_PATH		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 typedef void (*dd_rsc_done_fn)(size_t group, enum hb_rsc_op op, bool ok,
 			       void *arg);

@@ -100,7 +100,7 @@ static char *slurp(const char *name)
 static void make(unsigned timeout_ms)
 {
 	char envdir[400];
-	char *env[] = { "PATH=/usr/bin:/bin", envdir, NULL };
+	char *env[] = { envdir, NULL };	/* dd_rsc adds a PATH */
 	struct dd_rsc_cfg cfg = {
 		.ctx = ctx, .hr = &HR,
 		.dirs = { .resource_d = rdir, .init_d = "/nonexistent/init.d",

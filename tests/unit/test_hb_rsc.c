@@ -718,6 +718,49 @@ static void test_takeover_all(void **state)
 	assert_true(runs(1, 1));
 }
 
+/* the responder dies while the initiator stops its set: it all comes back */
+static void test_responder_dies_during_standby(void **state)
+{
+	(void)state;
+	stable_pair(HB_FAILBACK_OFF, false);
+	assert_int_equal(hb_rsc_standby(&S.n[0].r, S.now, HB_RSET_ALL, &Q), 0);
+	process(0);
+	run(4);
+	assert_int_equal(S.n[0].r.sb, HB_SB_GIVING);
+	kill_node(1);
+	run(DEADTIME + 200);
+	assert_true(runs(0, 0));
+	assert_true(runs(0, 1));
+	assert_int_equal(S.n[0].r.sb, HB_SB_NOT);
+	assert_false(hb_rsc_in_transition(&S.n[0].r));
+}
+
+/* the initiator dies in the middle: the responder takes everything */
+static void test_initiator_dies_during_standby(void **state)
+{
+	(void)state;
+	stable_pair(HB_FAILBACK_OFF, false);
+	assert_int_equal(hb_rsc_standby(&S.n[0].r, S.now, HB_RSET_LOCAL, &Q), 0);
+	process(0);
+	run(4);
+	assert_int_equal(S.n[1].r.sb, HB_SB_OTHER);
+	kill_node(0);
+	run(DEADTIME + 200);
+	assert_true(runs(1, 0));
+	assert_true(runs(1, 1));
+	assert_int_equal(S.n[1].r.sb, HB_SB_NOT);
+	/* and requests during startup are refused */
+	S.n[0].up = true;
+	node_boot(0);
+	run(500);
+	assert_int_equal(hb_rsc_standby(&S.n[0].r, S.now, HB_RSET_ALL, &Q), -EBUSY);
+	process(0);
+	assert_non_null(strstr(hb_rsc_why(&S.n[0].r), "not stable"));
+	run(5000);
+	assert_true(runs(1, 0));	/* auto_failback off: it stays */
+	assert_int_equal(hb_rsc_state(&S.n[0].r), HB_RSC_STABLE);
+}
+
 static void test_standby_no_reply(void **state)
 {
 	(void)state;
@@ -1436,6 +1479,8 @@ int main(void)
 		T(test_standby_all),
 		T(test_standby_local_then_foreign_both_roles),
 		T(test_takeover_all),
+		T(test_responder_dies_during_standby),
+		T(test_initiator_dies_during_standby),
 		T(test_standby_no_reply),
 		T(test_standby_collision),
 		T(test_fifo_standby),
