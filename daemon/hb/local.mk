@@ -67,6 +67,12 @@ tests_unit_test_hb_rsc_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
 tests_unit_test_hb_rsc_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_hb_rsc_LDADD = $(HB_UNIT_LDADD)
 
+check_PROGRAMS += tests/unit/test_hb_rsc_wire
+tests_unit_test_hb_rsc_wire_SOURCES = tests/unit/test_hb_rsc_wire.c tests/unit/hb_wire_samples.h
+tests_unit_test_hb_rsc_wire_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
+tests_unit_test_hb_rsc_wire_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_hb_rsc_wire_LDADD = $(HB_UNIT_LDADD)
+
 check_PROGRAMS += tests/unit/test_hb_script
 tests_unit_test_hb_script_SOURCES = tests/unit/test_hb_script.c
 tests_unit_test_hb_script_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
