@@ -21,9 +21,10 @@
  *    `starting` from the peer is answered with `resource rsc_hold=<held>
  *    rtype=full isstable=0|1`. When the peer says isstable=1, or when
  *    RQSTDELAY (10 s) has passed since comm up, we take the groups we
- *    prefer that the peer does not hold, and broadcast `resource ...
- *    isstable=1 info=req_our_resources()`. A node alone at comm up takes
- *    every group at once.
+ *    prefer that the peer does not hold (each announced, as 3.0.6 does,
+ *    by `ip-request-resp dest=<us> ipaddr=KEY weown=yes ok=OK`), and
+ *    broadcast `resource ... isstable=1 info=req_our_resources()`. A node
+ *    alone at comm up takes every group at once.
  *  - legacy: at comm up, for every group we prefer, `ip-request
  *    ipaddr=KEY` (peer alive) or start it (alone). An `ip-request` from the
  *    peer: stop the group if we run it, reply `ip-request-resp dest=peer
@@ -35,9 +36,11 @@
  *  - split brain rule (duet, beyond 3.0.6): with ping nodes configured
  *    (cfg.have_ping), if the peer is declared dead while the ping nodes are
  *    unreachable too (hb_rsc_ping(false), the initial state), we may be the
- *    isolated node: the peer's groups are NOT taken (logged); they are
- *    taken when the ping nodes become reachable while the peer is still
- *    dead.
+ *    isolated node: the peer's groups are NOT taken, nor anything else not
+ *    already running here (logged); they are taken when the ping nodes
+ *    become reachable while the peer is still dead, and never if the peer
+ *    comes back first. The same holds at comm up when the peer was never
+ *    heard: report the ping nodes before initdead expires.
  *  - auto_failback on: when the peer has (re)started, and once it is
  *    stable and holds none of its own groups while we run some of them, we
  *    start a standby of "foreign" (once per peer start, so a group that
