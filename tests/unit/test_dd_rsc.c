@@ -346,6 +346,101 @@ static void test_parallel_and_free(void **state)
 	make(5000);
 }
 
+/* hb_rsc's actions carried out by dd_rsc, one node alone: the glue's loop */
+static struct hb_rsc RSC;
+static struct hb_rsc_actq AQ;
+static int nexit, nsend;
+
+static void carry_out(void)
+{
+	for (size_t i = 0; i < AQ.n; i++) {
+		struct hb_rsc_act *a = &AQ.v[i];
+
+		switch (a->type) {
+		case HB_RSC_ACT_START_GROUP:
+			assert_int_equal(dd_rsc_start_group(D, a->group, NULL), 0);
+			break;
+		case HB_RSC_ACT_STOP_GROUP:
+			assert_int_equal(dd_rsc_stop_group(D, a->group, NULL), 0);
+			break;
+		case HB_RSC_ACT_EXIT:
+			nexit++;
+			break;
+		case HB_RSC_ACT_SEND:
+			nsend++;
+			break;
+		case HB_RSC_ACT_LOG:
+			on_log(a->prio, a->text, NULL);
+			break;
+		}
+	}
+	hb_rsc_actq_reset(&AQ);
+}
+
+static void glue_done(size_t group, enum hb_rsc_op op, bool ok, void *arg)
+{
+	(void)arg;
+	ndone++;
+	hb_rsc_group_done(&RSC, (uint64_t)(g_get_monotonic_time() / 1000), group, op, ok, &AQ);
+	carry_out();
+}
+
+static void test_with_hb_rsc(void **state)
+{
+	char envdir[400];
+	char *env[] = { envdir, NULL };
+	struct dd_rsc_cfg cfg = {
+		.ctx = ctx, .hr = &HR, .dirs = { .resource_d = rdir,
+		.init_d = "/nonexistent", .ocf_root = "/nonexistent" },
+		.env = env, .timeout_ms = 5000, .stop_retries = 2, .stop_retry_ms = 10,
+		.done = glue_done, .log = on_log,
+	};
+	struct hb_rsc_cfg rc = {
+		.local = "alice", .peer = "bob", .failback = HB_FAILBACK_ON, .hr = &HR,
+	};
+
+	(void)state;
+	dd_rsc_free(D);
+	snprintf(envdir, sizeof(envdir), "DD_TEST_DIR=%s", dir);
+	D = dd_rsc_new(&cfg);
+	assert_non_null(D);
+	assert_int_equal(hb_rsc_init(&RSC, &rc), 0);
+	hb_rsc_actq_init(&AQ);
+	nexit = nsend = 0;
+	put("failstart.b1", "");
+	hb_rsc_comm_up(&RSC, 0, &AQ);	/* bob never heard: alone */
+	carry_out();
+	/* alice's group starts; bob's fails (and its missing script) and is stopped again */
+	gint64 end = g_get_monotonic_time() + 15 * G_USEC_PER_SEC;
+
+	while ((hb_rsc_in_transition(&RSC) || dd_rsc_busy(D, 0) || dd_rsc_busy(D, 1)) &&
+	       g_get_monotonic_time() < end)
+		g_main_context_iteration(ctx, TRUE);
+	assert_true(has("run.a1") && has("run.a2") && has("run.a3"));
+	assert_false(has("run.b1"));
+	struct hb_rsc_gstatus st;
+
+	hb_rsc_group_status(&RSC, 0, &st);
+	assert_int_equal(st.state, HB_G_RUNNING);
+	hb_rsc_group_status(&RSC, 1, &st);
+	assert_int_equal(st.state, HB_G_FAILED);
+	assert_int_equal(st.owner, HB_OWNER_NONE);
+	/* SIGTERM */
+	hb_rsc_shutdown(&RSC, 1, &AQ);
+	carry_out();
+	while (!nexit && g_get_monotonic_time() < end)
+		g_main_context_iteration(ctx, TRUE);
+	assert_int_equal(nexit, 1);
+	assert_false(has("run.a1") || has("run.a2") || has("run.a3"));
+	char *log = slurp("log");
+
+	assert_non_null(strstr(log, "a3 stop\na2 stop\na1 stop\n"));
+	g_free(log);
+	assert_true(nsend >= 4);	/* starting, stonith, resource shutdown, shutdone */
+	hb_rsc_free(&RSC);
+	hb_rsc_actq_free(&AQ);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +453,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_script, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parallel_and_free, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_with_hb_rsc, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
