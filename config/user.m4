@@ -12,6 +12,8 @@ AC_DEFUN([DUET_AC_USER], [
 	dnl hashes and HMACs (Heartbeat's sha1/md5 auth, digests): pure
 	dnl computation, usable from the I/O-free cores
 	DUET_PKG_REQUIRE([NETTLE], [nettle >= 3.8], [nettle-dev])
+	dnl duetd's IPC snapshot (JSON) read by duetctl and ha_status
+	DUET_PKG_REQUIRE([JSON_GLIB], [json-glib-1.0 >= 1.6], [libjson-glib-dev])
 
 	dnl Warnings are errors in userspace (C11).
 	DUET_USER_CFLAGS="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror"

@@ -10,7 +10,8 @@ set -eu
 
 # build: autotools, compilers' helpers and the -dev libraries the daemon uses
 PKGS_BUILD="autoconf automake libtool pkg-config make gcc libc6-dev
- libglib2.0-dev libqb-dev libnl-3-dev libnl-genl-3-dev libcmocka-dev nettle-dev"
+ libglib2.0-dev libqb-dev libnl-3-dev libnl-genl-3-dev libcmocka-dev nettle-dev
+ libjson-glib-dev"
 # kernel: headers for both kernels Debian 12 carries, and their images to
 # boot in the VM bed
 PKGS_KERNEL="linux-headers-amd64 linux-headers-6.12-amd64

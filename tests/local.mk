@@ -6,7 +6,7 @@ DUET_RUN_TIER = DUET_UNIT_TESTS="$(check_PROGRAMS)" \
 check-local:
 	$(DUET_RUN_TIER) $(DUET_CHECK_TIERS)
 
-check-unit: $(check_PROGRAMS)
+check-unit: $(check_PROGRAMS) $(DUET_UNIT_NEEDS)
 	$(DUET_RUN_TIER) unit
 
 check-kmod:
