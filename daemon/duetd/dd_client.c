@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <qb/qbipcc.h>
 
+#include "daemon/duetd/dd_snap.h"
+
 struct dd_client {
 	qb_ipcc_connection_t *conn;
 	char *buf;		/* one reply or event */
@@ -142,4 +144,17 @@ const char *dd_client_strerror(int err)
 	default:
 		return g_strerror(-err);
 	}
+}
+
+char *dd_client_refusal(int32_t error, const char *body, size_t body_len)
+{
+	struct dd_result r;
+	char *text;
+
+	if (dd_result_parse(body, body_len, &r, NULL) && r.message[0]) {
+		text = g_strdup(r.message);
+		dd_result_clear(&r);
+		return text;
+	}
+	return g_strdup(error ? g_strerror(-error) : "no reason given");
 }

@@ -49,6 +49,12 @@ int dd_client_event_fd(struct dd_client *c);
  */
 int dd_client_event_take(struct dd_client *c, char **body);
 
+/*
+ * The text of a refusal: the result object's message when the body is
+ * one, else the errno's text. g_malloc'd.
+ */
+char *dd_client_refusal(int32_t error, const char *body, size_t body_len);
+
 /* a person's text for a dd_client_* error */
 const char *dd_client_strerror(int err);
 

@@ -13,7 +13,9 @@
 #define C_RED "\033[1;31m"
 #define C_GREEN "\033[32m"
 #define C_YELLOW "\033[33m"
-#define C_DIM "\033[2m"
+
+/* the "heard" column: "last heard 14:02:01 (1m05s before)" and a margin */
+#define HEARD_W 36
 
 /* a frame under construction: lines are cut to the width when added */
 struct frame {
@@ -272,14 +274,23 @@ static void view_nodes(struct frame *f, const struct dd_snap *s)
 static void view_media(struct frame *f, const struct dd_snap *s)
 {
 	int nw = name_width(s);
-	int sw = 12;
-	bool wide = f->o->width >= 100;
+	int sw = 12, cw = 0;
+	bool wide;
 
 	if (!s->n_media)
 		return;
-	for (size_t i = 0; i < s->n_media; i++)
-		sw = MAX(sw, (int)g_utf8_strlen(s->media[i].spec, -1));
+	for (size_t i = 0; i < s->n_media; i++) {
+		const struct dd_medium *m = &s->media[i];
+		g_autofree char *c = g_strdup_printf(
+			"tx %" G_GINT64_FORMAT "  rx %" G_GINT64_FORMAT "  dropped %" G_GINT64_FORMAT,
+			m->tx, m->rx, m->dropped);
+
+		sw = MAX(sw, (int)g_utf8_strlen(m->spec, -1));
+		cw = MAX(cw, (int)strlen(c));
+	}
 	sw = MIN(sw, 28) + 2;
+	/* the counters beside the first link when every line has room */
+	wide = f->o->width >= 13 + sw + nw + 6 + HEARD_W + cw;
 	add_line(f, "");
 	add_title(f, "Media");
 	for (size_t i = 0; i < s->n_media; i++) {
@@ -308,7 +319,7 @@ static void view_media(struct frame *f, const struct dd_snap *s)
 				put_padded(l, n->name, nw);
 				put_state(l, f->o, lk->status, 6);
 				if (wide && rows == 0)
-					put_padded(l, h, 40);
+					put_padded(l, h, HEARD_W);
 				else
 					g_string_append(l, h);
 				if (wide && rows == 0)

@@ -84,7 +84,9 @@ static int show(const char *cmd, bool json)
 		return DD_EXIT_REFUSED;
 	}
 	if (error) {
-		fprintf(stderr, "duetctl: status: duetd answered %s\n", g_strerror(-error));
+		g_autofree char *why = dd_client_refusal(error, reply, len);
+
+		fprintf(stderr, "duetctl: status: refused by duetd: %s\n", why);
 		return DD_EXIT_REFUSED;
 	}
 	s = dd_snap_parse(reply, len, &err);

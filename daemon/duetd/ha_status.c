@@ -61,7 +61,7 @@ struct app {
 	int width_opt;
 	bool raw;		/* stdin in non-canonical mode, to be restored */
 	struct termios saved;
-	int status;
+	unsigned long frames;	/* drawn so far */
 };
 
 static int64_t now_ms(void)
@@ -90,8 +90,9 @@ static void emit(struct app *a, const char *frame)
 {
 	if (a->tty)
 		fputs("\033[H\033[2J", stdout);
-	else
-		fputc('\n', stdout);
+	else if (a->frames)
+		fputc('\n', stdout);	/* frames in a pipe: one blank line apart */
+	a->frames++;
 	fputs(frame, stdout);
 	fflush(stdout);
 }
@@ -149,8 +150,9 @@ static bool refresh(struct app *a)
 		return false;
 	}
 	if (error) {
-		g_autofree char *why = g_strdup_printf("duetd answered the status request with %s",
-						       g_strerror(-error));
+		g_autofree char *r = dd_client_refusal(error, reply, len);
+		g_autofree char *why = g_strdup_printf("duetd refused the status request: %s", r);
+
 		lost(a, why);
 		return false;
 	}
@@ -362,9 +364,14 @@ static int one_shot(struct app *a, bool json)
 	rc = dd_client_request(a->c, DUETD_IPC_STATUS, NULL, DD_CLIENT_TIMEOUT_MS, &reply, &len, &error);
 	dd_client_close(a->c);
 	a->c = NULL;
-	if (rc || error) {
-		fprintf(stderr, "ha_status: status: %s\n",
-			rc ? dd_client_strerror(rc) : g_strerror(-error));
+	if (rc) {
+		fprintf(stderr, "ha_status: status: %s\n", dd_client_strerror(rc));
+		return DD_EXIT_REFUSED;
+	}
+	if (error) {
+		g_autofree char *why = dd_client_refusal(error, reply, len);
+
+		fprintf(stderr, "ha_status: status: refused by duetd: %s\n", why);
 		return DD_EXIT_REFUSED;
 	}
 	s = dd_snap_parse(reply, len, &err);
@@ -394,7 +401,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct app a = { .status = 0 };
+	struct app a = { .frames = 0 };
 	const char *no_colour = getenv("NO_COLOR");
 	bool once = false, json = false;
 	char *end;

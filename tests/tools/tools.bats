@@ -199,6 +199,31 @@ start_ha_status() {
 	head -c 300 "$DATA/snap-sample.json" >"$T/snap.json"
 	run -1 ns "$HA_STATUS" --json
 	assert_output --partial "not valid JSON"
+	# duetd answers STATUS with an error and a result object: its message
+	rm "$T/snap.json"
+	run -1 --separate-stderr ns "$DUETCTL" status
+	[[ "$stderr" == "duetctl: status: refused by duetd: Failed to open file"*"snap.json"* ]]
+	run -1 --separate-stderr ns "$HA_STATUS" --once
+	[[ "$stderr" == "ha_status: status: refused by duetd: Failed to open file"* ]]
+}
+
+@test "ha_status into a pipe: no screen clearing, no colour, frames one blank line apart" {
+	start_server
+	nsenter -t "$NSPID" -n -- env COLUMNS=120 "$HA_STATUS" </dev/null >"$T/out" 2>&1 3>&- &
+	HA=$!
+	wait_for 'grep -q "^SUBSCRIBE$" "$T/log" && grep -q "Status update for node bob" "$T/out"' ||
+		fail "no first frame"
+	kill -USR1 "$SRV"
+	wait_for '[ "$(grep -c "^duetd on alice: " "$T/out")" -eq 2 ]' || fail "no second frame"
+	kill "$HA"
+	wait "$HA"
+	HA=""
+	[ "$(head -c 9 "$T/out")" = "duetd on " ]
+	# the second frame follows an empty line
+	awk '/^duetd on alice: / && ++n == 2 { exit prev != "" } { prev = $0 }' "$T/out"
+	! grep -q $'\e' "$T/out"
+	# at 120 columns the counters share the link's line
+	grep -q "heard 120ms ago *tx 410  rx 405  dropped 0$" "$T/out"
 }
 
 @test "ha_status redraws on an event, on SIGWINCH, and quits on q" {
