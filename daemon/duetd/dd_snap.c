@@ -79,6 +79,27 @@ static bool holds(JsonNode *n, GType t)
 	return JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == t;
 }
 
+/*
+ * A string for a terminal: valid UTF-8 with every control character (C0,
+ * DEL, C1) replaced by '?', so that nothing duetd relays (an event's text,
+ * a node name) can move the cursor or change colours.
+ */
+static char *clean_text(const char *in)
+{
+	g_autofree char *valid = g_utf8_make_valid(in, -1);
+	GString *out = g_string_sized_new(strlen(valid));
+
+	for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+			g_string_append_c(out, '?');
+		else
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* Each get_* returns false with *err set on error; absent optional
  * members leave *out untouched and return true. */
 static bool get_str(JsonObject *o, const char *prefix, const char *name,
@@ -96,7 +117,7 @@ static bool get_str(JsonObject *o, const char *prefix, const char *name,
 	if (!holds(n, G_TYPE_STRING))
 		return wrong_type(prefix, name, "a string", n, err);
 	g_free(*out);
-	*out = g_strdup(json_node_get_string(n));
+	*out = clean_text(json_node_get_string(n));
 	return true;
 }
 
@@ -318,7 +339,7 @@ static bool parse_groups(JsonObject *root, struct dd_snap *s, GError **err)
 					    ep, j, kind_of(rn));
 				return false;
 			}
-			g->resources[j] = g_strdup(json_node_get_string(rn));
+			g->resources[j] = clean_text(json_node_get_string(rn));
 		}
 	}
 	return true;
@@ -370,7 +391,7 @@ static bool parse_dropped(JsonObject *root, struct dd_snap *s, GError **err)
 	while (json_object_iter_next_ordered(&it, &name, &v)) {
 		if (!holds(v, G_TYPE_INT64))
 			return wrong_type("dropped", name, "an integer", v, err);
-		s->dropped[i].name = g_strdup(name);
+		s->dropped[i].name = clean_text(name);
 		s->dropped[i].value = json_node_get_int(v);
 		i++;
 	}

@@ -6,7 +6,9 @@
  * member of the wrong type, a missing required member or text that is not
  * one complete JSON object is an error that names the member's path
  * ("nodes[1].links[0].last_heard_ms: expected an integer, got a string").
- * JSON null counts as absent for optional members.
+ * JSON null counts as absent for optional members. Strings are kept as
+ * valid UTF-8 with control characters replaced by '?': they end up on a
+ * terminal, and duetd relays text that came from the network.
  */
 #ifndef DUET_DD_SNAP_H
 #define DUET_DD_SNAP_H

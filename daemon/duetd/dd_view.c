@@ -90,11 +90,14 @@ static void put_state(GString *l, const struct dd_view_opts *o, const char *stat
 		g_string_append_c(l, ' ');
 }
 
+/* text padded to w columns; a longer text still gets one blank after it */
 static void put_padded(GString *l, const char *text, int w)
 {
 	int n = (int)g_utf8_strlen(text, -1);
 
 	g_string_append(l, text);
+	if (n >= w && w > 0)
+		g_string_append_c(l, ' ');
 	for (; n < w; n++)
 		g_string_append_c(l, ' ');
 }

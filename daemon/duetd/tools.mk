@@ -17,6 +17,10 @@ daemon_duetd_libddtools_a_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSON_GLIB_CFLAG
 noinst_LIBRARIES += daemon/duetd/libddtools-san.a
 daemon_duetd_libddtools_san_a_SOURCES = $(DD_TOOLS_CORE_SOURCES)
 daemon_duetd_libddtools_san_a_CFLAGS = $(AM_CFLAGS) $(DUET_SAN_CFLAGS) $(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS)
+if ENABLE_FUZZING
+# libFuzzer needs coverage feedback from the code under test
+daemon_duetd_libddtools_san_a_CFLAGS += -fsanitize=fuzzer-no-link
+endif
 
 DD_TOOLS_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS) $(LIBQB_CFLAGS)
 DD_TOOLS_LIBS = daemon/duetd/libddtools.a $(JSON_GLIB_LIBS) $(LIBQB_LIBS) $(GLIB_LIBS)
@@ -65,3 +69,15 @@ tests_tools_dd_fakesrv_LDADD = $(JSON_GLIB_LIBS) $(LIBQB_LIBS) $(GLIB_LIBS)
 DUET_UNIT_NEEDS += daemon/duetd/duetctl daemon/duetd/ha_status tests/tools/dd_fakesrv
 
 EXTRA_DIST += tests/tools/data tests/tools/tools.bats
+
+# Fuzz target: the bodies and every rendering; its corpus replays in the
+# unit tier (tests/fuzz/local.mk)
+check_PROGRAMS += tests/fuzz/fuzz_dd_snap
+tests_fuzz_fuzz_dd_snap_SOURCES = tests/fuzz/fuzz_dd_snap.c
+if !ENABLE_FUZZING
+tests_fuzz_fuzz_dd_snap_SOURCES += tests/fuzz/replay.c
+endif
+tests_fuzz_fuzz_dd_snap_CFLAGS = $(DUET_FUZZ_CFLAGS) $(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS) \
+	-DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/dd_snap"'
+tests_fuzz_fuzz_dd_snap_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_dd_snap_LDADD = daemon/duetd/libddtools-san.a $(JSON_GLIB_LIBS) $(GLIB_LIBS)

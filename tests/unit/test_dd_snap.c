@@ -195,6 +195,22 @@ static void test_truncated_refused(void **state)
 	}
 }
 
+/* nothing from duetd reaches the terminal as a control sequence */
+static void test_control_characters(void **state)
+{
+	static const char text[] =
+		"{\"version\":1,\"node\":\"al\\u001b[2Jice\",\"status\":\"active\",\"nodes\":[],"
+		"\"events\":[{\"time\":\"t\",\"kind\":\"node\",\"text\":\"a\\r\\nb\\u009bc\\u007f \u00e9\"}]}";
+	g_autoptr(GError) err = NULL;
+	struct dd_snap *s = dd_snap_parse(text, strlen(text), &err);
+
+	(void)state;
+	assert_non_null(s);
+	assert_string_equal(s->node, "al?[2Jice");
+	assert_string_equal(s->events[0].text, "a??b?c? \u00e9");
+	dd_snap_free(s);
+}
+
 static void test_event(void **state)
 {
 	static const char ok[] = "{\"time\":\"2026-11-25T14:03:07.120Z\",\"kind\":\"link\","
@@ -242,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_fields),
 		cmocka_unit_test(test_wrong_types_refused),
 		cmocka_unit_test(test_truncated_refused),
+		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_result),
 	};
