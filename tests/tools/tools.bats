@@ -13,6 +13,7 @@
 # (A host with /etc/libqb/force-filesystem-sockets puts the sockets in the
 # file system instead; the tests skip there too.)
 
+# shellcheck disable=SC2016,SC2154 # wait_for evaluates its argument; bats sets $stderr
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
@@ -221,7 +222,7 @@ start_ha_status() {
 	[ "$(head -c 9 "$T/out")" = "duetd on " ]
 	# the second frame follows an empty line
 	awk '/^duetd on alice: / && ++n == 2 { exit prev != "" } { prev = $0 }' "$T/out"
-	! grep -q $'\e' "$T/out"
+	run -1 grep -q $'\e' "$T/out"
 	# at 120 columns the counters share the link's line
 	grep -q "heard 120ms ago *tx 410  rx 405  dropped 0$" "$T/out"
 }
