@@ -282,6 +282,39 @@ void duet_bm_page_written(struct duet_bm *bm, u64 page)
 	duet_ctr_bm_written(bm->ctr);
 }
 
+int duet_bm_page_begin_write(struct duet_bm *bm, u64 page, u8 *buf)
+{
+	if (duet_bm_encode_page(bm, page, buf))
+		return -1;
+	bm->dirty[page >> WORD_SHIFT] &= ~((u64)1 << (page & 63));
+	return 0;
+}
+
+void duet_bm_page_end_write(struct duet_bm *bm, u64 page, bool ok)
+{
+	if (page >= bm->nr_pages)
+		return;
+	if (ok)
+		duet_ctr_bm_written(bm->ctr);
+	else
+		bm->dirty[page >> WORD_SHIFT] |= (u64)1 << (page & 63);
+}
+
+u64 duet_bm_set_extents(struct duet_bm *bm, const u32 *ext, u32 n)
+{
+	u64 first, changed = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		first = (u64)ext[i] << DUET_BM_EXTENT_BITS_SHIFT;
+		if (first >= bm->nr_bits)
+			continue;
+		changed += duet_bm_set_bits(bm, first, first +
+					    (1 << DUET_BM_EXTENT_BITS_SHIFT) - 1);
+	}
+	return changed;
+}
+
 /* Bits of word @w that belong to the device. */
 static u64 duet_bm_valid_mask(const struct duet_bm *bm, u64 w)
 {

@@ -102,6 +102,16 @@ int duet_bm_encode_page(const struct duet_bm *bm, u64 page, u8 *buf);
 /* The encoded page reached the disk: clean it and count a write-out. */
 void duet_bm_page_written(struct duet_bm *bm, u64 page);
 /*
+ * Write-back of a page while its bits may go on changing (the glue writes
+ * outside its lock): duet_bm_page_begin_write() encodes @page into @buf
+ * and marks it clean, so a change made during the write dirties it again;
+ * duet_bm_page_end_write() counts the write-out ("bm:") when @ok, or marks
+ * the page dirty again after a failed write. begin returns 0, or -1 when
+ * the page does not exist (end then does nothing).
+ */
+int duet_bm_page_begin_write(struct duet_bm *bm, u64 page, u8 *buf);
+void duet_bm_page_end_write(struct duet_bm *bm, u64 page, bool ok);
+/*
  * Load page @page from @buf (as read from disk; the page becomes clean).
  * Bits past the end of the device are dropped. Returns how many such bits
  * were set (0 for a well-formed page), or -1 when the page does not exist.
@@ -112,5 +122,22 @@ s64 duet_bm_decode_page(struct duet_bm *bm, u64 page, const u8 *buf);
  * dirty. Returns the number of bits newly set, or -1 for a bad page.
  */
 s64 duet_bm_merge_page(struct duet_bm *bm, u64 page, const u8 *buf);
+
+/* ---- activity-log extents (4 MiB, al.h) ------------------------------ */
+
+#define DUET_BM_EXTENT_BITS_SHIFT	10	/* 1024 bits per 4 MiB extent */
+
+/* The bitmap page that holds the bits of extent @e (32 extents a page). */
+static inline u64 duet_bm_extent_page(u32 e)
+{
+	return ((u64)e << DUET_BM_EXTENT_BITS_SHIFT) >> DUET_BM_PAGE_BITS_SHIFT;
+}
+
+/*
+ * Set every bit of the extents @ext[0 .. n) (clamped to the device), as
+ * after a crash of a Primary for the extents its activity log held hot.
+ * Returns how many bits changed.
+ */
+u64 duet_bm_set_extents(struct duet_bm *bm, const u32 *ext, u32 n);
 
 #endif /* DUET_CORE_BM_H */

@@ -296,6 +296,68 @@ static void test_pages(void **state)
 	tbm_free(&u);
 }
 
+/* write-back while bits change: begin cleans, a change dirties again */
+static void test_page_write_back(void **state)
+{
+	struct tbm t;
+	uint8_t page[4096];
+
+	(void)state;
+	tbm_init(&t, 65538 * 8);
+	duet_bm_set_bits(&t.bm, 3, 3);
+	assert_int_equal(duet_bm_page_begin_write(&t.bm, 0, page), 0);
+	assert_int_equal(page[0], 0x08);
+	assert_false(duet_bm_page_dirty(&t.bm, 0));
+	assert_int_equal(t.ctr.bm_writes, 0);
+	/* a bit set while the page is on its way: dirty again */
+	duet_bm_set_bits(&t.bm, 4, 4);
+	assert_true(duet_bm_page_dirty(&t.bm, 0));
+	duet_bm_page_end_write(&t.bm, 0, true);
+	assert_int_equal(t.ctr.bm_writes, 1);
+	assert_true(duet_bm_page_dirty(&t.bm, 0));
+	/* a failed write leaves the page dirty and is not counted */
+	assert_int_equal(duet_bm_page_begin_write(&t.bm, 1, page), 0);
+	assert_false(duet_bm_page_dirty(&t.bm, 1));
+	duet_bm_page_end_write(&t.bm, 1, false);
+	assert_true(duet_bm_page_dirty(&t.bm, 1));
+	assert_int_equal(t.ctr.bm_writes, 1);
+	/* pages that do not exist */
+	assert_int_equal(duet_bm_page_begin_write(&t.bm, 3, page), -1);
+	duet_bm_page_end_write(&t.bm, 3, true);
+	duet_bm_page_end_write(&t.bm, 3, false);
+	assert_int_equal(t.ctr.bm_writes, 1);
+	assert_int_equal(duet_bm_next_dirty_page(&t.bm, 2), DUET_BM_NONE);
+	tbm_free(&t);
+}
+
+/* hot activity-log extents set dirty after a crash */
+static void test_extents(void **state)
+{
+	struct tbm t;
+	/* 10 MiB + 4 KiB: extents 0, 1 whole, 2 of 2 MiB + 4 KiB */
+	uint64_t sect = (10ULL << 11) + 8;
+	uint32_t ext[] = { 1, 2, 3, 99 };
+
+	(void)state;
+	tbm_init(&t, sect);
+	assert_int_equal(duet_bm_extent_page(0), 0);
+	assert_int_equal(duet_bm_extent_page(31), 0);
+	assert_int_equal(duet_bm_extent_page(32), 1);
+	assert_int_equal(duet_bm_extent_page(0xfffffffeU), 0xfffffffeULL >> 5);
+	duet_bm_set_bits(&t.bm, 1024, 1024);	/* already set: not counted */
+	/* extent 1: 1024 bits, extent 2 clamped to 513, 3 and 99 outside */
+	assert_int_equal(duet_bm_set_extents(&t.bm, ext, 4), 1023 + 513);
+	assert_int_equal(duet_bm_weight(&t.bm), 1024 + 513);
+	assert_false(duet_bm_test(&t.bm, 1023));
+	assert_true(duet_bm_test(&t.bm, 1024));
+	assert_true(duet_bm_test(&t.bm, 2047 + 513));
+	assert_int_equal(duet_bm_find_next(&t.bm, 0), 1024);
+	assert_true(duet_bm_page_dirty(&t.bm, 0));
+	assert_int_equal(duet_bm_set_extents(&t.bm, ext, 4), 0);
+	assert_int_equal(duet_bm_set_extents(&t.bm, ext, 0), 0);
+	tbm_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +365,8 @@ int main(void)
 		cmocka_unit_test(test_partial_blocks),
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_pages),
+		cmocka_unit_test(test_page_write_back),
+		cmocka_unit_test(test_extents),
 	};
 
 	return cmocka_run_group_tests_name("core_bm", tests, NULL, NULL);
