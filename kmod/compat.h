@@ -119,10 +119,12 @@ static inline struct gendisk *duet_alloc_disk(void)
 
 /*
  * Make the disk's limits those of the backing device: block sizes, I/O
- * sizes, discard, and whether it has a volatile write cache and FUA.
+ * sizes, discard, and whether it has a volatile write cache and FUA. No
+ * request (write, discard, write-zeroes) is larger than @max_sect.
  */
 static inline int duet_stack_limits(struct gendisk *disk,
-				    struct block_device *backing)
+				    struct block_device *backing,
+				    unsigned int max_sect)
 {
 #ifdef HAVE_QUEUE_LIMITS_START_UPDATE
 	struct queue_limits lim = queue_limits_start_update(disk->queue);
@@ -130,6 +132,10 @@ static inline int duet_stack_limits(struct gendisk *disk,
 
 	blk_set_stacking_limits(&lim);
 	queue_limits_stack_bdev(&lim, backing, 0, disk->disk_name);
+	lim.max_hw_sectors = min(lim.max_hw_sectors, max_sect);
+	lim.max_hw_discard_sectors = min(lim.max_hw_discard_sectors, max_sect);
+	lim.max_write_zeroes_sectors = min(lim.max_write_zeroes_sectors,
+					   max_sect);
 #ifdef HAVE_QUEUE_LIMITS_FEATURES
 	lim.features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
 	if (bdev_write_cache(backing))
@@ -146,8 +152,15 @@ static inline int duet_stack_limits(struct gendisk *disk,
 #endif
 	return 0;
 #else
-	blk_set_stacking_limits(&disk->queue->limits);
+	struct request_queue *q = disk->queue;
+
+	blk_set_stacking_limits(&q->limits);
 	disk_stack_limits(disk, backing, 0);
+	blk_queue_max_hw_sectors(q, min(queue_max_hw_sectors(q), max_sect));
+	blk_queue_max_discard_sectors(q, min(q->limits.max_hw_discard_sectors,
+					     max_sect));
+	blk_queue_max_write_zeroes_sectors(q,
+		min(q->limits.max_write_zeroes_sectors, max_sect));
 	blk_queue_write_cache(disk->queue, bdev_write_cache(backing),
 			      bdev_fua(backing));
 	return 0;

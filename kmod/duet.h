@@ -27,6 +27,7 @@
 #define DUET_DEV_PATH_MAX 255
 
 struct duet_device;
+struct duet_alog;
 
 /* A resource: a name and its volumes (one minor each). */
 struct duet_resource {
@@ -64,6 +65,7 @@ struct duet_device {
 	struct duet_md_sb sb;
 	struct duet_md_layout layout;
 	struct page *md_page;
+	struct duet_alog *alog;		/* activity log (duet_al.c) */
 	enum duet_fencing fencing;
 	u32 on_io_error;		/* enum duet_on_io_error */
 
@@ -104,12 +106,23 @@ struct duet_attach_conf {
 	s32 meta_idx;
 	u32 on_io_error;
 	enum duet_fencing fencing;
+	u32 al_extents;		/* 0: as the meta data says */
 };
 
 int duet_md_attach(struct duet_device *dev, const struct duet_attach_conf *c,
 		   char *info, size_t info_size);
 int duet_md_detach(struct duet_device *dev);
 int duet_md_write_sb(struct duet_device *dev);
+
+/* duet_al.c: the activity log in the write path, the bitmap on disk */
+int duet_al_attach(struct duet_device *dev, struct block_device *md_bdev,
+		   u32 al_extents, char *info, size_t info_size);
+int duet_al_detach(struct duet_device *dev);
+unsigned int duet_al_io_max_sect(void);
+/* A write's extents: true when it may be submitted now. */
+bool duet_al_write_begin(struct duet_device *dev, struct bio *clone);
+void duet_al_write_end(struct duet_device *dev, sector_t sector,
+		       unsigned int nr_sect);
 
 /* duet_io.c: the bio path */
 int duet_io_init(void);

@@ -71,6 +71,8 @@ static void duet_clone_endio(struct bio *clone)
 	act = duet_req_local_done(&dev->ctr, &kr->req, !status);
 	duet_io_act(kr, act);
 	spin_unlock_irqrestore(&dev->state_lock, flags);
+	if (kr->req.dir == DUET_WRITE)
+		duet_al_write_end(dev, kr->req.sector, kr->req.size >> 9);
 
 	bio_put(clone);
 	if (act & DUET_REQ_ACT_ERROR && !status)
@@ -103,6 +105,10 @@ void duet_submit_bio(struct bio *bio)
 	unsigned int act;
 	const char *why = NULL;
 
+	/* a write must fit into the activity log: our limits cap its size */
+	bio = bio_split_to_limits(bio);
+	if (!bio)
+		return;
 	spin_lock_irq(&dev->state_lock);
 	backing = dev->backing.bdev;
 	if (!backing)
@@ -146,5 +152,8 @@ void duet_submit_bio(struct bio *bio)
 	duet_io_act(kr, act);
 	spin_unlock_irq(&dev->state_lock);
 
+	/* a write to a cold extent is submitted once its AL tx is on disk */
+	if (write && !duet_al_write_begin(dev, clone))
+		return;
 	submit_bio_noacct(clone);
 }

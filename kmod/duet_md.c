@@ -182,7 +182,7 @@ static int duet_md_attach_disk(struct duet_device *dev,
 		duet_md_release(dev, &b, &m);
 		return err;
 	}
-	err = duet_stack_limits(dev->disk, b.bdev);
+	err = duet_stack_limits(dev->disk, b.bdev, duet_al_io_max_sect());
 	if (err) {
 		duet_md_bitmap_free(dev);
 		duet_md_release(dev, &b, &m);
@@ -194,6 +194,14 @@ static int duet_md_attach_disk(struct duet_device *dev,
 			dev->disk->disk_name);
 	dev->sb = sb;
 	dev->layout = l;
+	/* the bitmap from disk; after a crash the hot extents set dirty */
+	err = duet_al_attach(dev, m.bdev ? m.bdev : b.bdev, c->al_extents,
+			     info, info_size);
+	if (err) {
+		duet_md_bitmap_free(dev);
+		duet_md_release(dev, &b, &m);
+		return err;
+	}
 	dev->meta = m;
 	dev->fencing = c->fencing;
 	dev->on_io_error = c->on_io_error;
@@ -269,8 +277,13 @@ int duet_md_detach(struct duet_device *dev)
 	spin_unlock_irq(&dev->state_lock);
 	wait_event(dev->io_wait, atomic_read(&dev->in_flight) == 0);
 
-	/* a clean superblock, through the devices that are still open */
-	dev->sb.flags |= DUET_MDF_CLEAN;
+	/*
+	 * The bitmap to disk, then a clean superblock, through the devices
+	 * that are still open. Without the whole bitmap on disk the next
+	 * attach must treat the shutdown as unclean.
+	 */
+	if (!duet_al_detach(dev))
+		dev->sb.flags |= DUET_MDF_CLEAN;
 	duet_md_write_sb_to(dev, dev->meta.bdev ? dev->meta.bdev : b.bdev);
 
 	duet_md_release(dev, &b, &dev->meta);

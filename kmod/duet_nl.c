@@ -351,6 +351,8 @@ static u32 duet_nl_attach(struct duet_req_ctx *r)
 		nla_get_u32(r->disk[DUET_DISK_A_ON_IO_ERROR]) : DUET_IOERR_DETACH;
 	c.fencing = r->disk[DUET_DISK_A_FENCING] ?
 		nla_get_u32(r->disk[DUET_DISK_A_FENCING]) : DUET_FENCING_DONT_CARE;
+	c.al_extents = r->disk[DUET_DISK_A_AL_EXTENTS] ?
+		nla_get_u32(r->disk[DUET_DISK_A_AL_EXTENTS]) : 0;
 
 	mutex_lock(&dev->conf_lock);
 	err = duet_md_attach(dev, &c, r->text, sizeof(r->text));
