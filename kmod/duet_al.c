@@ -82,7 +82,7 @@ static int duet_al_md_io(struct duet_alog *a, sector_t sector, u8 *buf,
 	return err;
 }
 
-#define DUET_MD_WRITE	(REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_FUA)
+#define DUET_AL_MD_WRITE	(REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_FUA)
 
 /* Write bitmap page @page if it is dirty; false when the write failed. */
 static bool duet_al_write_bm_page(struct duet_alog *a, u64 page)
@@ -98,7 +98,7 @@ static bool duet_al_write_bm_page(struct duet_alog *a, u64 page)
 	if (!dirty)
 		return true;
 	err = duet_al_md_io(a, a->bm_start + page * (DUET_BM_PAGE_SIZE >> 9),
-			    a->bm_buf, DUET_MD_WRITE);
+			    a->bm_buf, DUET_AL_MD_WRITE);
 	spin_lock_irq(&dev->state_lock);
 	duet_bm_page_end_write(&dev->bm, page, !err);
 	spin_unlock_irq(&dev->state_lock);
@@ -148,7 +148,7 @@ static bool duet_al_write_tx(struct duet_alog *a,
 			return false;
 	}
 	err = duet_al_md_io(a, a->al_start + info->al_sector, a->tx_buf,
-			    DUET_MD_WRITE);
+			    DUET_AL_MD_WRITE);
 	if (err)
 		pr_err("%s: writing activity-log transaction %llu failed: %d\n",
 		       a->dev->disk->disk_name, (unsigned long long)info->seq,

@@ -81,6 +81,11 @@ dump_md() {
 	assert_output 1
 	run counter oos
 	assert_output 0
+	# no request larger than 8 MiB: at most 3 extents of the log each
+	run on alice 'cat /sys/block/duet0/queue/max_sectors_kb /sys/block/duet0/queue/discard_max_bytes'
+	assert_success
+	[ "${lines[0]}" -le 8192 ] && [ "${lines[1]}" -le $((8 << 20)) ] ||
+		fail "limits: max_sectors_kb ${lines[0]}, discard_max_bytes ${lines[1]}"
 }
 
 @test "step 2: writes to cold extents write transactions, hot ones none; evictions write the bitmap" {
@@ -221,6 +226,17 @@ dump_md() {
 	assert_output "$oos"
 	run on alice 'dmesg | grep -c "marked out of sync after unclean shutdown"'
 	assert_output 1
+	# a 64 MiB discard is split for the log and marks its range
+	run adm primary r0
+	assert_success
+	local al0
+	al0=$(counter al)
+	run on alice 'blkdiscard -o 0 -l $((64 << 20)) /dev/duet0'
+	assert_success
+	run counter al
+	[ "$output" -gt "$al0" ] || fail "a discard over 16 extents wrote no transaction: al:$output"
+	run counter oos
+	[ "$output" -ge $((64 << 10)) ] || fail "the discarded range is not out of sync: oos:$output"
 	run adm down r0
 	assert_success
 	run on alice 'rmmod duet && dmesg | grep -E "BUG|Oops|WARNING|general protection"'
