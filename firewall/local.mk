@@ -20,16 +20,7 @@ firewall_libfw_san_a_CFLAGS = $(AM_CFLAGS) $(DUET_SAN_CFLAGS)
 
 # ---- duet-firewall ------------------------------------------------------------
 # The configuration is read with duet's own parsers: daemon/dconf for
-# duet.conf, daemon/hb for ha.cf. daemon/hb/libhb.a is built with the
-# sanitizers for its tests, so the ha.cf parser's sources are compiled here
-# once more, without them, for this installed program.
-noinst_LIBRARIES += firewall/libfw-hbconf.a
-firewall_libfw_hbconf_a_SOURCES = \
-	daemon/hb/hb_conf.c daemon/hb/hb_conf_media.c daemon/hb/hb_conf_priv.h \
-	daemon/hb/hb_conf.h daemon/hb/hb_diag.c daemon/hb/hb_diag.h \
-	daemon/hb/hb_str.c daemon/hb/hb_str.h
-firewall_libfw_hbconf_a_CFLAGS = $(AM_CFLAGS)
-
+# duet.conf, daemon/hb for ha.cf (its plain, non-sanitizer build).
 sbin_PROGRAMS += firewall/duet-firewall
 firewall_duet_firewall_SOURCES = \
 	firewall/duet-firewall.c \
@@ -38,7 +29,7 @@ firewall_duet_firewall_SOURCES = \
 	firewall/fw_exec.h firewall/fw_exec.c \
 	firewall/fw_backend.h firewall/fw_backend.c
 firewall_duet_firewall_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
-firewall_duet_firewall_LDADD = firewall/libfw.a daemon/dconf/libdconf.a firewall/libfw-hbconf.a
+firewall_duet_firewall_LDADD = firewall/libfw.a daemon/dconf/libdconf.a daemon/hb/libhb-plain.a
 dist_man_MANS += firewall/duet-firewall.8
 
 # ---- unit tests ---------------------------------------------------------------

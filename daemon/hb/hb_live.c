@@ -247,6 +247,28 @@ void hb_live_nak(struct hb_live *l, int node, uint64_t seq, struct hb_live_evq *
 	}
 }
 
+void hb_live_leave(struct hb_live *l, int node, uint64_t now_ms, struct hb_live_evq *q)
+{
+	struct hb_live_node *n;
+
+	if (node < 0 || (size_t)node >= l->nnodes)
+		return;
+	n = &l->nodes[node];
+	for (size_t m = 0; m < l->cfg.nmedia; m++) {
+		if (n->links[m].up) {
+			n->links[m].up = false;
+			emit(q, HB_LIVE_EV_LINK_DEAD, node, (int)m, now_ms - n->links[m].last_ms, 0);
+		}
+	}
+	if (n->state != HB_LIVE_DEAD) {
+		n->state = HB_LIVE_DEAD;
+		strcpy(n->status, "dead");
+		n->nmissing = 0;
+		n->rexmit_at = 0;
+		emit(q, HB_LIVE_EV_NODE_DEAD, node, -1, 0, 0);
+	}
+}
+
 static uint64_t min64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;

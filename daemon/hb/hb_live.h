@@ -153,6 +153,12 @@ enum hb_live_verdict hb_live_rx(struct hb_live *l, uint64_t now_ms, int node,
 void hb_live_nak(struct hb_live *l, int node, uint64_t seq, struct hb_live_evq *q);
 
 /*
+ * The node said it is leaving (shutdone): it is dead now, its links too
+ * (NODE_DEAD with a = 0, LINK_DEAD for each link that was up).
+ */
+void hb_live_leave(struct hb_live *l, int node, uint64_t now_ms, struct hb_live_evq *q);
+
+/*
  * Time passes: deaths, comm up, rexmit requests. Returns the time at which
  * the next tick has something to do (UINT64_MAX if nothing is pending).
  */

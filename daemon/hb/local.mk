@@ -109,3 +109,9 @@ tests_fuzz_fuzz_hb_conf_LDADD = daemon/hb/libhb.a $(NETTLE_LIBS)
 # the wire-sample header.
 EXTRA_DIST += ha.d/ha.cf ha.d/haresources ha.d/authkeys daemon/hb/RESOURCES.md \
 	tests/unit/hb_wire_samples_gen.py
+
+# The same core without the sanitizers, for the installed programs (duetd,
+# duet-firewall).
+noinst_LIBRARIES += daemon/hb/libhb-plain.a
+daemon_hb_libhb_plain_a_SOURCES = $(daemon_hb_libhb_a_SOURCES)
+daemon_hb_libhb_plain_a_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS)

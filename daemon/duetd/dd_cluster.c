@@ -1,0 +1,617 @@
+/*
+ * dd_cluster: membership and messaging glue around hb_msg, hb_auth and
+ * hb_live. Everything runs in the GLib loop: packets come from dd_media /
+ * dd_serial, time from one timer armed at the next deadline that
+ * hb_live_tick (or the next status message, ping or resource timer) asks
+ * for. Log lines use Heartbeat's wording so existing log watchers match.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <qb/qblog.h>
+
+#include "daemon/duetd/dd.h"
+#include "daemon/duetd/dd_sys.h"
+#include "daemon/hb/hb_auth.h"
+
+#define DD_DROP_LOG_MS 5000	/* at most one drop line per medium per 5 s */
+#define DD_REXMIT_MAX 50	/* retransmissions per request, as Heartbeat */
+#define DD_STARTUP_DT_MS 5000	/* advertise deadtime + 2 s this long */
+#define DD_STARTUP_DT_EXTRA 2000
+
+uint64_t dd_now_ms(void)
+{
+	return (uint64_t)(g_get_monotonic_time() / 1000);
+}
+
+int64_t dd_wall_ms(void)
+{
+	return g_get_real_time() / 1000;
+}
+
+static const char *const drop_names[DD_DROP_COUNT] = {
+	[DD_DROP_BAD_SIGNATURE] = "bad_signature",
+	[DD_DROP_WRONG_KEY] = "wrong_key",
+	[DD_DROP_MALFORMED] = "malformed",
+	[DD_DROP_TRUNCATED] = "truncated",
+	[DD_DROP_OVERSIZED] = "oversized",
+	[DD_DROP_NOT_FOR_US] = "not_for_us",
+	[DD_DROP_REPLAY] = "replay",
+	[DD_DROP_UNKNOWN_NODE] = "unknown_node",
+};
+
+const char *dd_drop_name(enum dd_drop why)
+{
+	return why < DD_DROP_COUNT ? drop_names[why] : "?";
+}
+
+void dd_event(struct dd *d, int prio, const char *kind, const char *fmt, ...)
+{
+	char text[DD_EVENT_TEXT];
+	const struct dd_event *ev;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	qb_log(prio, "%s%s", prio <= LOG_CRIT ? "CRIT: " : prio == LOG_ERR ? "ERROR: " :
+	       prio == LOG_WARNING ? "WARN: " : "", text);
+	ev = dd_events_add(&d->events, dd_wall_ms(), kind, text);
+	dd_ipc_broadcast(d, ev);
+}
+
+void dd_cluster_drop(struct dd *d, struct dd_medium *m, enum dd_drop why,
+		     const char *from, const char *detail)
+{
+	uint64_t now = dd_now_ms();
+	uint64_t *last = m ? &m->last_drop_log_ms : &d->last_drop_log_ms;
+	uint64_t *unlogged = m ? &m->drops_since_log : &d->drops_unlogged;
+
+	d->drops[why]++;
+	if (m)
+		m->dropped++;
+	/* not-for-us and replays are normal traffic; the rest is suspicious */
+	if (why == DD_DROP_NOT_FOR_US || why == DD_DROP_REPLAY) {
+		qb_log(LOG_DEBUG, "dropped packet from %s on %s: %s", from ? from : "?",
+		       m ? m->name : "?", dd_drop_name(why));
+		return;
+	}
+	if (*last && now - *last < DD_DROP_LOG_MS) {
+		(*unlogged)++;
+		return;
+	}
+	qb_log(LOG_WARNING, "WARN: dropped packet from %s on %s: %s%s%s (%" PRIu64
+	       " more dropped since the last report)", from ? from : "?",
+	       m ? m->spec : "?", dd_drop_name(why), detail ? ": " : "",
+	       detail ? detail : "", *unlogged);
+	*last = now ? now : 1;
+	*unlogged = 0;
+}
+
+static enum dd_drop drop_reason(int err)
+{
+	switch (err) {
+	case HB_E_TRUNCATED: return DD_DROP_TRUNCATED;
+	case HB_E_TOOBIG: return DD_DROP_OVERSIZED;
+	case HB_E_NOAUTH:
+	case HB_E_BADAUTH:
+	case HB_E_SIG: return DD_DROP_BAD_SIGNATURE;
+	case HB_E_KEY: return DD_DROP_WRONG_KEY;
+	default: return DD_DROP_MALFORMED;
+	}
+}
+
+const char *dd_peer_status(const struct dd *d, size_t i)
+{
+	const struct hb_live_node *n = &d->live.nodes[i];
+
+	switch (n->state) {
+	case HB_LIVE_INIT: return "init";
+	case HB_LIVE_DEAD: return "dead";
+	default: return n->status[0] ? n->status : "up";
+	}
+}
+
+/* ---- sending ----------------------------------------------------------- */
+
+/* Puts a signed message on every medium: netstring on UDP, classic on serial. */
+static void wire_out(struct dd *d, const struct hb_msg *m)
+{
+	long nl = hb_auth_encode(m, HB_FMT_NETSTRING, &d->keys, NULL, 0);
+	long cl = hb_auth_encode(m, HB_FMT_CLASSIC, &d->keys, NULL, 0);
+	char *nbuf = NULL, *cbuf = NULL;
+
+	if (nl > 0 && (nbuf = malloc((size_t)nl)) &&
+	    hb_auth_encode(m, HB_FMT_NETSTRING, &d->keys, nbuf, (size_t)nl) != nl) {
+		free(nbuf);
+		nbuf = NULL;
+	}
+	if (cl > 0 && (cbuf = malloc((size_t)cl)) &&
+	    hb_auth_encode(m, HB_FMT_CLASSIC, &d->keys, cbuf, (size_t)cl) != cl) {
+		free(cbuf);
+		cbuf = NULL;
+	}
+	if (!nbuf || !cbuf)
+		qb_log(LOG_ERR, "ERROR: cannot encode a %s message (%ld/%ld)",
+		       hb_msg_str(m, "t") ? hb_msg_str(m, "t") : "?", nl, cl);
+	for (size_t i = 0; i < d->nmedia; i++) {
+		struct dd_medium *md = &d->media[i];
+
+		if (md->cfg->kind == HB_MEDIA_SERIAL) {
+			if (cbuf)
+				dd_media_send(d, md, cbuf, (size_t)cl);
+		} else if (nbuf) {
+			dd_media_send(d, md, nbuf, (size_t)nl);
+		}
+	}
+	free(nbuf);
+	free(cbuf);
+}
+
+int dd_cluster_send(struct dd *d, struct hb_msg *m, const char *dest)
+{
+	const char *t = hb_msg_str(m, "t");
+	bool noseq = hb_type_is_noseq(t);
+	char ld[128];
+	struct hb_ctl c = {
+		.src = d->localname,
+		.srcuuid = d->uuid,
+		.hg = d->gen,
+		.ts = (uint64_t)time(NULL),
+		.ttl = hb_conf_ttl(&d->conf),
+	};
+	int rc;
+
+	if (dest) {
+		int p = hb_live_node(&d->live, dest);
+
+		if (hb_msg_set_str(m, "dest", dest) != HB_OK)
+			return -1;
+		if (p >= 0 && d->peers[p].has_uuid)
+			c.destuuid = d->peers[p].uuid;
+		else if (strcasecmp(dest, d->localname) == 0)
+			c.destuuid = d->uuid;
+	}
+	dd_loadavg(ld, sizeof(ld));
+	c.ld = ld;
+	c.seq = noseq ? 0 : d->seq + 1;
+	rc = hb_msg_add_control(m, &c);
+	if (rc == HB_OK)
+		rc = hb_auth_sign_fields(m, &d->keys);
+	if (rc != HB_OK) {
+		qb_log(LOG_ERR, "ERROR: cannot build a %s message: %s", t ? t : "?",
+		       hb_strerror(rc));
+		return -1;
+	}
+	if (!noseq) {
+		d->seq++;
+		if (dd_hist_add(&d->hist, d->seq, m) != HB_OK)
+			qb_log(LOG_WARNING, "WARN: seq %" PRIu64 " not kept for retransmission",
+			       d->seq);
+	}
+	wire_out(d, m);
+	if (t && strcmp(t, "shutdone") == 0)
+		d->shutdone_sent = true;
+	return 0;
+}
+
+static uint32_t advertised_dt(struct dd *d)
+{
+	uint32_t dt = d->conf.deadtime_ms;
+
+	if (dd_now_ms() - d->start_ms < DD_STARTUP_DT_MS)
+		dt += DD_STARTUP_DT_EXTRA;
+	return dt;
+}
+
+static void send_status(struct dd *d)
+{
+	struct hb_msg m;
+
+	hb_msg_init(&m);
+	if (hb_msg_add_str(&m, "t", "status") == HB_OK &&
+	    hb_msg_add_str(&m, "st", d->status) == HB_OK &&
+	    hb_msg_add_hex(&m, "dt", advertised_dt(d)) == HB_OK &&
+	    hb_msg_add_str(&m, "protocol", "1") == HB_OK)
+		dd_cluster_send(d, &m, NULL);
+	hb_msg_free(&m);
+	d->next_status_ms = dd_now_ms() + d->conf.keepalive_ms;
+	if (strcmp(d->status, "init") == 0) {
+		d->status = "up";
+		qb_log(LOG_INFO, "Local status now set to: 'up'");
+	}
+}
+
+static void send_simple(struct dd *d, const char *t, const char *dest,
+			const char *k1, const char *v1, const char *k2, const char *v2)
+{
+	struct hb_msg m;
+
+	hb_msg_init(&m);
+	if (hb_msg_add_str(&m, "t", t) == HB_OK &&
+	    (!k1 || hb_msg_add_str(&m, k1, v1) == HB_OK) &&
+	    (!k2 || hb_msg_add_str(&m, k2, v2) == HB_OK))
+		dd_cluster_send(d, &m, dest);
+	hb_msg_free(&m);
+}
+
+static void send_reqnodes(struct dd *d, const char *dest)
+{
+	send_simple(d, "reqnodes", dest, NULL, NULL, NULL, NULL);
+}
+
+static void send_repnodes(struct dd *d, const char *dest)
+{
+	char list[1024] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < d->conf.nnodes && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s ", d->conf.nodes[i]);
+	/* 3.0.6 sends this field order: dest, t, nodelist, delnodelist */
+	struct hb_msg m;
+
+	hb_msg_init(&m);
+	if (hb_msg_add_str(&m, "dest", dest) == HB_OK &&
+	    hb_msg_add_str(&m, "t", "repnodes") == HB_OK &&
+	    hb_msg_add_str(&m, "nodelist", list) == HB_OK &&
+	    hb_msg_add_str(&m, "delnodelist", " ") == HB_OK)
+		dd_cluster_send(d, &m, dest);
+	hb_msg_free(&m);
+}
+
+/* NS_rexmit from a peer: resend what we still have, NAK the rest. */
+static void retransmit(struct dd *d, const struct hb_hdr *h)
+{
+	uint64_t first = h->firstseq, last = h->lastseq;
+	unsigned sent = 0;
+
+	if (!h->has_firstseq)
+		return;
+	if (!h->has_lastseq || last < first)
+		last = first;
+	for (uint64_t s = first; s <= last && sent < DD_REXMIT_MAX; s++, sent++) {
+		const struct hb_msg *old = dd_hist_find(&d->hist, s);
+
+		if (old) {
+			qb_log(LOG_DEBUG, "retransmitting seq %" PRIu64 " to %s", s, h->src);
+			wire_out(d, old);
+		} else {
+			char hex[24];
+			struct hb_msg m;
+
+			snprintf(hex, sizeof(hex), "%" PRIx64, s);
+			hb_msg_init(&m);
+			if (hb_msg_add_str(&m, "t", "NS_nak_rexmit") == HB_OK &&
+			    hb_msg_add_str(&m, "firstseq", hex) == HB_OK &&
+			    hb_msg_add_str(&m, "info", "seqno not in history") == HB_OK)
+				dd_cluster_send(d, &m, h->src);
+			hb_msg_free(&m);
+		}
+	}
+}
+
+/* ---- membership events --------------------------------------------------- */
+
+static void comm_up(struct dd *d)
+{
+	qb_log(LOG_INFO, "Comm_now_up(): updating status to active");
+	d->status = "active";
+	dd_event(d, LOG_INFO, "daemon", "Local status now set to: 'active'");
+	send_status(d);
+	/* the node list exchange 3.0.6 does once its comm is up */
+	for (size_t i = 0; i < d->npeers; i++)
+		if (d->live.nodes[i].state == HB_LIVE_ALIVE) {
+			send_reqnodes(d, d->peer_names[i]);
+			break;
+		}
+	dd_fo_comm_up(d);
+}
+
+static void handle_events(struct dd *d, struct hb_live_evq *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		const struct hb_live_ev *e = &q->ev[i];
+		const char *node = e->node >= 0 ? d->peer_names[e->node] : "";
+		const char *link = e->medium >= 0 && (size_t)e->medium < d->nmedia ?
+				   d->media[e->medium].name : "?";
+		char a[24], b[24];
+
+		snprintf(a, sizeof(a), "%" PRIu64, e->a);
+		snprintf(b, sizeof(b), "%" PRIu64, e->b);
+		switch (e->type) {
+		case HB_LIVE_EV_NODE_UP:
+			qb_log(LOG_INFO, "node %s: is up%s", node, e->b ? " again" : "");
+			dd_fo_node_up(d, e->node);
+			dd_hook_run(d, "up", node);
+			break;
+		case HB_LIVE_EV_NODE_DEAD:
+			snprintf(d->peers[e->node].last_status, sizeof(d->peers[e->node].last_status),
+				 "dead");
+			dd_event(d, LOG_WARNING, "node", "node %s: is dead", node);
+			dd_hook_run(d, "dead", node);
+			dd_fo_node_dead(d, e->node);
+			break;
+		case HB_LIVE_EV_LINK_UP:
+			dd_event(d, LOG_INFO, "link", "Link %s:%s up.", node, link);
+			break;
+		case HB_LIVE_EV_LINK_DEAD:
+			dd_event(d, LOG_INFO, "link", "Link %s:%s dead.", node, link);
+			break;
+		case HB_LIVE_EV_LATE:
+			dd_event(d, e->a > d->live.nodes[e->node].dead_ms ? LOG_CRIT : LOG_WARNING,
+				 "node", "Late heartbeat: Node %s: interval %" PRIu64 " ms",
+				 node, e->a);
+			break;
+		case HB_LIVE_EV_RESTART:
+			dd_event(d, LOG_INFO, "node", "node %s restarted (generation %" PRIx64
+				 " -> %" PRIx64 ")", node, e->a, e->b);
+			break;
+		case HB_LIVE_EV_PARTITION:
+			dd_event(d, LOG_CRIT, "node", "Cluster node %s returning after partition.",
+				 node);
+			qb_log(LOG_WARNING, "WARN: Deadtime value may be too small.");
+			break;
+		case HB_LIVE_EV_LOST:
+			qb_log(LOG_INFO, "%" PRIu64 " lost packet(s) for [%s] [%s:%s]",
+			       e->b - e->a + 1, node, a, b);
+			break;
+		case HB_LIVE_EV_LOST_MANY:
+			qb_log(LOG_WARNING, "WARN: lost a lot of packets (%s) from %s; "
+			       "starting over", a, node);
+			break;
+		case HB_LIVE_EV_RECOVERED:
+			qb_log(LOG_INFO, "No pkts missing from %s!", node);
+			break;
+		case HB_LIVE_EV_SEND_ACK: {
+			char hex[24];
+
+			snprintf(hex, sizeof(hex), "%" PRIx64, e->a);
+			send_simple(d, "NS_ackmsg", node, "ackseq", hex, NULL, NULL);
+			break;
+		}
+		case HB_LIVE_EV_SEND_REXMIT:
+			qb_log(LOG_INFO, "asking %s to retransmit %s..%s", node, a, b);
+			send_simple(d, "NS_rexmit", node, "firstseq", a, "lastseq", b);
+			break;
+		case HB_LIVE_EV_COMM_UP:
+			comm_up(d);
+			break;
+		}
+	}
+	if (q->dropped)
+		qb_log(LOG_WARNING, "WARN: %zu membership events lost", q->dropped);
+	q->n = q->dropped = 0;
+}
+
+static void live_tick(struct dd *d, uint64_t now)
+{
+	struct hb_live_evq q = { .n = 0 };
+
+	d->live_next_ms = hb_live_tick(&d->live, now, &q);
+	handle_events(d, &q);
+}
+
+/* ---- receiving ----------------------------------------------------------- */
+
+static void status_update(struct dd *d, int idx, const struct hb_hdr *h)
+{
+	struct dd_peer *p = &d->peers[idx];
+
+	if (!h->st || strcmp(p->last_status, h->st) == 0)
+		return;
+	snprintf(p->last_status, sizeof(p->last_status), "%s", h->st);
+	dd_event(d, LOG_INFO, "node", "Status update for node %s: status %s",
+		 d->peer_names[idx], h->st);
+}
+
+static void dispatch(struct dd *d, const struct hb_msg *m, const struct hb_hdr *h,
+		     int idx, bool to_us)
+{
+	const char *t = h->t;
+
+	if (strcmp(t, "status") == 0) {
+		status_update(d, idx, h);
+		dd_fo_msg(d, m, h, idx);
+	} else if (strcmp(t, "NS_ackmsg") == 0) {
+		/* history is a fixed ring: nothing to free */
+	} else if (strcmp(t, "NS_rexmit") == 0) {
+		if (to_us)
+			retransmit(d, h);
+	} else if (strcmp(t, "NS_nak_rexmit") == 0) {
+		struct hb_live_evq q = { .n = 0 };
+
+		if (to_us && h->has_firstseq) {
+			qb_log(LOG_INFO, "%s cannot retransmit seq %" PRIu64 " (%s)", h->src,
+			       h->firstseq, h->info ? h->info : "");
+			hb_live_nak(&d->live, idx, h->firstseq, &q);
+			handle_events(d, &q);
+		}
+	} else if (strcmp(t, "reqnodes") == 0) {
+		if (to_us)
+			send_repnodes(d, h->src);
+	} else if (strcmp(t, "repnodes") == 0) {
+		qb_log(LOG_DEBUG, "node list from %s: %s", h->src,
+		       hb_msg_str(m, "nodelist") ? hb_msg_str(m, "nodelist") : "");
+	} else if (strcmp(t, "shutdone") == 0) {
+		struct hb_live_evq q = { .n = 0 };
+
+		dd_event(d, LOG_INFO, "node", "Received shutdown notice from '%s'.", h->src);
+		/* resources first learn it is leaving, then that it is gone */
+		dd_fo_msg(d, m, h, idx);
+		hb_live_leave(&d->live, idx, dd_now_ms(), &q);
+		handle_events(d, &q);
+	} else if (to_us) {
+		dd_fo_msg(d, m, h, idx);
+	}
+}
+
+void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t len,
+		   const char *from)
+{
+	struct hb_live_evq q = { .n = 0 };
+	enum hb_live_verdict v;
+	struct hb_msg msg;
+	struct hb_wire w;
+	struct hb_hdr h;
+	uint64_t now = dd_now_ms();
+	bool to_us;
+	int idx, rc;
+
+	if (d->stopping && !d->live.nnodes)
+		return;
+	if (len > HB_MSG_MAX_WIRE) {
+		dd_cluster_drop(d, m, DD_DROP_OVERSIZED, from, "over 256 KiB");
+		return;
+	}
+	hb_msg_init(&msg);
+	rc = hb_auth_decode(&d->keys, buf, len, &msg, &w);
+	if (rc != HB_OK) {
+		dd_cluster_drop(d, m, drop_reason(rc), from, hb_strerror(rc));
+		return;
+	}
+	rc = hb_msg_hdr(&msg, &h);
+	if (rc != HB_OK || !h.t || !h.src) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "%s", rc != HB_OK && h.bad ? h.bad :
+			 !h.t ? "no type" : "no source");
+		if (rc != HB_OK)
+			snprintf(why, sizeof(why), "bad field %s", h.bad ? h.bad : "?");
+		dd_cluster_drop(d, m, DD_DROP_MALFORMED, from, why);
+		goto out;
+	}
+	if (strcasecmp(h.src, d->localname) == 0)
+		goto out;	/* our own, looped back by bcast/mcast or a self-ucast */
+	idx = hb_live_node(&d->live, h.src);
+	if (idx < 0) {
+		dd_cluster_drop(d, m, DD_DROP_UNKNOWN_NODE, from, h.src);
+		goto out;
+	}
+	m->rx++;
+	if (h.has_srcuuid) {
+		memcpy(d->peers[idx].uuid, h.srcuuid, HB_UUID_LEN);
+		d->peers[idx].has_uuid = true;
+	}
+	to_us = !h.dest || strcasecmp(h.dest, d->localname) == 0;
+	v = hb_live_rx(&d->live, now, idx, m->index, &h, to_us, &q);
+	handle_events(d, &q);
+	switch (v) {
+	case HB_LIVE_ACCEPT:
+		dispatch(d, &msg, &h, idx, true);
+		break;
+	case HB_LIVE_NOT_FOR_US:
+		dd_cluster_drop(d, m, DD_DROP_NOT_FOR_US, from, NULL);
+		if (hb_type_is_noseq(h.t))
+			break;
+		/* sequenced messages to another node still say something */
+		if (strcmp(h.t, "status") == 0)
+			status_update(d, idx, &h);
+		break;
+	case HB_LIVE_REPLAY:
+		dd_cluster_drop(d, m, DD_DROP_REPLAY, from, "older generation");
+		break;
+	case HB_LIVE_BAD:
+		dd_cluster_drop(d, m, DD_DROP_MALFORMED, from, "no valid seq");
+		break;
+	case HB_LIVE_DUPLICATE:
+	case HB_LIVE_OLD:
+		break;
+	}
+	live_tick(d, now);
+	dd_cluster_reschedule(d);
+out:
+	hb_msg_free(&msg);
+}
+
+/* ---- time ----------------------------------------------------------------- */
+
+static gboolean on_timer(gpointer data)
+{
+	struct dd *d = data;
+	uint64_t now = dd_now_ms();
+
+	d->timer = 0;
+	if (now >= d->next_status_ms && !d->stopping)
+		send_status(d);
+	live_tick(d, now);
+	dd_cluster_reschedule(d);
+	return G_SOURCE_REMOVE;
+}
+
+void dd_cluster_reschedule(struct dd *d)
+{
+	uint64_t now = dd_now_ms();
+	uint64_t next = d->next_status_ms;
+	uint64_t pnext = dd_ping_tick(d, now);
+	uint64_t fnext = dd_fo_tick(d, now);
+
+	if (d->live_next_ms < next)
+		next = d->live_next_ms;
+	if (pnext < next)
+		next = pnext;
+	if (fnext < next)
+		next = fnext;
+	if (d->timer && d->timer_at == next)
+		return;
+	if (d->timer)
+		g_source_remove(d->timer);
+	d->timer_at = next;
+	d->timer = g_timeout_add_full(G_PRIORITY_HIGH, next > now ? (guint)(next - now) : 0,
+				      on_timer, d, NULL);
+}
+
+int dd_cluster_start(struct dd *d)
+{
+	struct hb_live_cfg lc = {
+		.deadtime_ms = d->conf.deadtime_ms,
+		.warntime_ms = d->conf.warntime_ms,
+		.initdead_ms = d->conf.initdead_ms,
+		.max_rexmit_delay_ms = d->conf.max_rexmit_delay_ms,
+		.nmedia = d->nmedia,
+		.seed = (uint32_t)(g_random_int() | 1),
+	};
+
+	d->peer_names = calloc(d->conf.nnodes + 1, sizeof(char *));
+	if (!d->peer_names)
+		return -1;
+	for (size_t i = 0; i < d->conf.nnodes; i++)
+		if (strcasecmp(d->conf.nodes[i], d->localname) != 0)
+			d->peer_names[d->npeers++] = d->conf.nodes[i];
+	d->start_ms = dd_now_ms();
+	d->start_wall_ms = dd_wall_ms();
+	if (hb_live_init(&d->live, &lc, d->peer_names, d->npeers, d->start_ms) < 0) {
+		qb_log(LOG_ERR, "ERROR: too many nodes or media for the membership tracker");
+		return -1;
+	}
+	d->status = "init";
+	dd_event(d, LOG_INFO, "daemon", "duetd %s starting: node %s, generation %" PRIu64
+		 ", %zu medi%s, keepalive %u ms, deadtime %u ms", DD_VERSION, d->localname,
+		 d->gen, d->nmedia, d->nmedia == 1 ? "um" : "a", d->conf.keepalive_ms,
+		 d->conf.deadtime_ms);
+	send_status(d);	/* st=init, then up */
+	live_tick(d, d->start_ms);
+	dd_cluster_reschedule(d);
+	return 0;
+}
+
+void dd_cluster_stop(struct dd *d)
+{
+	struct hb_msg m;
+
+	/* tell the peers we are gone, so they need not wait for deadtime */
+	hb_msg_init(&m);
+	if (!d->shutdone_sent && hb_msg_add_str(&m, "t", "shutdone") == HB_OK &&
+	    hb_msg_add_str(&m, "st", "dead") == HB_OK)
+		dd_cluster_send(d, &m, NULL);
+	hb_msg_free(&m);
+	if (d->timer)
+		g_source_remove(d->timer);
+	d->timer = 0;
+	free(d->peer_names);
+	d->peer_names = NULL;
+}

@@ -1,0 +1,326 @@
+/*
+ * dd_media: the UDP media of ha.cf (bcast, mcast, ucast) as non-blocking
+ * sockets watched by the GLib loop; serial lines are in dd_serial.c.
+ *
+ * bcast and ucast media on the same interface and port share one socket
+ * bound to INADDR_ANY:port and to the device (SO_BINDTODEVICE), as
+ * Heartbeat binds its readers; a datagram is charged to the ucast medium
+ * whose peer sent it, else to the first medium of that socket. mcast media
+ * have their own socket joined to the group.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/ip.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <qb/qblog.h>
+
+#include "daemon/duetd/dd.h"
+
+#define DD_RX_BUF 65536
+#define DD_RX_BURST 64
+
+const char *dd_media_kind(const struct dd_medium *m)
+{
+	return hb_media_kind_str(m->cfg->kind);
+}
+
+static bool is_shared_kind(enum hb_media_kind k)
+{
+	return k == HB_MEDIA_BCAST || k == HB_MEDIA_UCAST;
+}
+
+/* the medium of a shared socket a datagram from src belongs to */
+static struct dd_medium *rx_medium(struct dd *d, struct dd_medium *owner,
+				   const struct sockaddr_in *src)
+{
+	if (!is_shared_kind(owner->cfg->kind))
+		return owner;
+	for (size_t i = 0; i < d->nmedia; i++) {
+		struct dd_medium *m = &d->media[i];
+
+		if (m->fd == owner->fd && m->cfg->kind == HB_MEDIA_UCAST &&
+		    m->dst.sin_addr.s_addr == src->sin_addr.s_addr)
+			return m;
+	}
+	return owner;
+}
+
+static gboolean udp_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct dd_medium *owner = data;
+	struct dd *d = owner->dd;
+	static unsigned char buf[DD_RX_BUF];
+
+	(void)cond;
+	for (int i = 0; i < DD_RX_BURST; i++) {
+		struct sockaddr_in src;
+		socklen_t slen = sizeof(src);
+		char from[64], ip[INET_ADDRSTRLEN];
+		ssize_t n;
+
+		memset(&src, 0, sizeof(src));
+		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&src, &slen);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				qb_log(LOG_WARNING, "WARN: %s: receive error: %s", owner->spec,
+				       strerror(errno));
+			break;
+		}
+		if (!inet_ntop(AF_INET, &src.sin_addr, ip, sizeof(ip)))
+			snprintf(ip, sizeof(ip), "?");
+		snprintf(from, sizeof(from), "%s:%u", ip, ntohs(src.sin_port));
+		if ((size_t)n > sizeof(buf))	/* MSG_TRUNC: the real length */
+			n = (ssize_t)sizeof(buf) + 1;
+		dd_cluster_rx(d, rx_medium(d, owner, &src), buf, (size_t)n, from);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static int resolve4(const char *host, struct in_addr *out)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res = NULL;
+	int rc;
+
+	if (inet_pton(AF_INET, host, out) == 1)
+		return 0;
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc != 0 || !res)
+		return -1;
+	*out = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int iface_broadcast(const char *ifname, struct in_addr *out)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	rc = ioctl(fd, SIOCGIFBRDADDR, &ifr);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	*out = ((struct sockaddr_in *)&ifr.ifr_broadaddr)->sin_addr;
+	return 0;
+}
+
+static int udp_socket(const struct dd_medium *m, unsigned port)
+{
+	const char *ifname = m->cfg->ifname;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_ANY) };
+	int one = 1, tos = IPTOS_LOWDELAY;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		qb_log(LOG_ERR, "ERROR: %s: socket: %s", m->spec, strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+				 (socklen_t)strlen(ifname) + 1) < 0) {
+		qb_log(LOG_ERR, "ERROR: %s: cannot bind to device %s: %s", m->spec, ifname,
+		       strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		qb_log(LOG_ERR, "ERROR: %s: cannot bind UDP port %u: %s", m->spec, port,
+		       strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int mcast_setup(struct dd_medium *m)
+{
+	struct ip_mreqn mr;
+	unsigned ifindex = if_nametoindex(m->cfg->ifname);
+	int ttl = (int)m->cfg->ttl, loop = m->cfg->loop ? 1 : 0;
+
+	if (!ifindex) {
+		qb_log(LOG_ERR, "ERROR: %s: no interface %s", m->spec, m->cfg->ifname);
+		return -1;
+	}
+	memset(&mr, 0, sizeof(mr));
+	mr.imr_multiaddr = m->dst.sin_addr;
+	mr.imr_ifindex = (int)ifindex;
+	if (setsockopt(m->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 ||
+	    setsockopt(m->fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
+	    setsockopt(m->fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) < 0 ||
+	    setsockopt(m->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop)) < 0) {
+		qb_log(LOG_ERR, "ERROR: %s: cannot join multicast group: %s", m->spec,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int udp_open(struct dd *d, struct dd_medium *m)
+{
+	const struct hb_medium *c = m->cfg;
+	struct in_addr a;
+
+	m->dst.sin_family = AF_INET;
+	m->dst.sin_port = htons((uint16_t)c->port);
+	switch (c->kind) {
+	case HB_MEDIA_UCAST:
+		if (resolve4(c->addr, &a) < 0) {
+			qb_log(LOG_ERR, "ERROR: %s:%u: cannot resolve ucast peer %s", d->cf_path,
+			       c->line, c->addr);
+			return -1;
+		}
+		break;
+	case HB_MEDIA_BCAST:
+		if (iface_broadcast(c->ifname, &a) < 0) {
+			qb_log(LOG_ERR, "ERROR: %s:%u: no broadcast address on %s: %s",
+			       d->cf_path, c->line, c->ifname, strerror(errno));
+			return -1;
+		}
+		break;
+	case HB_MEDIA_MCAST:
+		if (inet_pton(AF_INET, c->addr, &a) != 1) {
+			qb_log(LOG_ERR, "ERROR: %s:%u: bad multicast group %s", d->cf_path,
+			       c->line, c->addr);
+			return -1;
+		}
+		break;
+	default:
+		qb_log(LOG_ERR, "ERROR: %s:%u: %s media are not supported by duetd",
+		       d->cf_path, c->line, hb_media_kind_str(c->kind));
+		return -1;
+	}
+	m->dst.sin_addr = a;
+
+	if (is_shared_kind(c->kind)) {
+		for (size_t i = 0; i < (size_t)m->index; i++) {
+			struct dd_medium *o = &d->media[i];
+
+			if (o->fd >= 0 && is_shared_kind(o->cfg->kind) &&
+			    o->cfg->port == c->port && strcmp(o->cfg->ifname, c->ifname) == 0) {
+				m->fd = o->fd;
+				m->fd_owner = false;
+				return 0;
+			}
+		}
+	}
+	m->fd = udp_socket(m, c->port);
+	if (m->fd < 0)
+		return -1;
+	m->fd_owner = true;
+	if (c->kind == HB_MEDIA_MCAST && mcast_setup(m) < 0) {
+		close(m->fd);
+		m->fd = -1;
+		return -1;
+	}
+	m->watch = g_unix_fd_add_full(G_PRIORITY_HIGH, m->fd, G_IO_IN, udp_readable, m, NULL);
+	return 0;
+}
+
+int dd_media_open(struct dd *d)
+{
+	d->nmedia = d->conf.nmedia;
+	d->media = calloc(d->nmedia ? d->nmedia : 1, sizeof(*d->media));
+	if (!d->media)
+		return -1;
+	for (size_t i = 0; i < d->nmedia; i++) {
+		struct dd_medium *m = &d->media[i];
+		const struct hb_medium *c = &d->conf.media[i];
+
+		m->dd = d;
+		m->index = (int)i;
+		m->cfg = c;
+		m->fd = -1;
+		switch (c->kind) {
+		case HB_MEDIA_SERIAL:
+			snprintf(m->name, sizeof(m->name), "%s", c->dev);
+			snprintf(m->spec, sizeof(m->spec), "%s", c->dev);
+			break;
+		case HB_MEDIA_MCAST:
+			snprintf(m->name, sizeof(m->name), "%s", c->ifname);
+			snprintf(m->spec, sizeof(m->spec), "%s %s %u %u %d", c->ifname, c->addr,
+				 c->port, c->ttl, c->loop);
+			break;
+		case HB_MEDIA_UCAST:
+		case HB_MEDIA_UCAST6:
+			snprintf(m->name, sizeof(m->name), "%s", c->ifname);
+			snprintf(m->spec, sizeof(m->spec), "%s %s", c->ifname, c->addr);
+			break;
+		default:
+			snprintf(m->name, sizeof(m->name), "%s", c->ifname ? c->ifname : "?");
+			snprintf(m->spec, sizeof(m->spec), "%s", m->name);
+			break;
+		}
+	}
+	for (size_t i = 0; i < d->nmedia; i++) {
+		struct dd_medium *m = &d->media[i];
+		int rc = m->cfg->kind == HB_MEDIA_SERIAL ? dd_serial_open(d, m) : udp_open(d, m);
+
+		if (rc < 0)
+			return -1;
+		qb_log(LOG_INFO, "%s medium %s started (port %u)", dd_media_kind(m), m->spec,
+		       m->cfg->kind == HB_MEDIA_SERIAL ? 0 : m->cfg->port);
+	}
+	return 0;
+}
+
+void dd_media_close(struct dd *d)
+{
+	for (size_t i = 0; i < d->nmedia; i++) {
+		struct dd_medium *m = &d->media[i];
+
+		if (m->cfg->kind == HB_MEDIA_SERIAL) {
+			dd_serial_close(m);
+			continue;
+		}
+		if (m->watch)
+			g_source_remove(m->watch);
+		m->watch = 0;
+		if (m->fd >= 0 && m->fd_owner)
+			close(m->fd);
+		m->fd = -1;
+	}
+	free(d->media);
+	d->media = NULL;
+	d->nmedia = 0;
+}
+
+void dd_media_send(struct dd *d, struct dd_medium *m, const void *buf, size_t len)
+{
+	if (m->cfg->kind == HB_MEDIA_SERIAL) {
+		dd_serial_send(d, m, buf, len);
+		return;
+	}
+	if (m->fd < 0)
+		return;
+	if (sendto(m->fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&m->dst,
+		   sizeof(m->dst)) < 0) {
+		/* a down link: the peer's view of it will say so; log once */
+		if (!m->tx_error_logged)
+			qb_log(LOG_WARNING, "WARN: %s: send failed: %s", m->spec, strerror(errno));
+		m->tx_error_logged = true;
+		return;
+	}
+	if (m->tx_error_logged)
+		qb_log(LOG_INFO, "%s: sending again", m->spec);
+	m->tx_error_logged = false;
+	m->tx++;
+}

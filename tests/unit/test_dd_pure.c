@@ -1,0 +1,136 @@
+/*
+ * Unit tests of duetd's pure parts: the JSON writer (escaping, nesting,
+ * invalid UTF-8), the event ring (50 newest, oldest first) and the
+ * retransmission history (seq lookup, overwrite after 500).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "daemon/duetd/dd_events.h"
+#include "daemon/duetd/dd_hist.h"
+#include "daemon/duetd/dd_json.h"
+
+static void json_escapes(void **state)
+{
+	struct dd_json j;
+
+	(void)state;
+	dd_json_init(&j);
+	dd_json_obj_begin(&j);
+	dd_json_kstr(&j, "a", "q\"b\\s\n\t\x01 \xc3\xa9");
+	dd_json_kint(&j, "n", -5);
+	dd_json_kuint(&j, "u", 18446744073709551615ull);
+	dd_json_kbool(&j, "t", true);
+	dd_json_key(&j, "l");
+	dd_json_arr_begin(&j);
+	dd_json_str(&j, "x");
+	dd_json_null(&j);
+	dd_json_obj_begin(&j);
+	dd_json_obj_end(&j);
+	dd_json_arr_end(&j);
+	dd_json_kstr(&j, "bad", "a\xff\xc3(z\xed\xa0\x80");
+	dd_json_kstr(&j, "nul", NULL);
+	dd_json_obj_end(&j);
+	assert_string_equal(dd_json_text(&j),
+			    "{\"a\":\"q\\\"b\\\\s\\n\\t\\u0001 \xc3\xa9\",\"n\":-5,"
+			    "\"u\":18446744073709551615,\"t\":true,\"l\":[\"x\",null,{}],"
+			    "\"bad\":\"a\\ufffd\\ufffd(z\\ufffd\\ufffd\\ufffd\",\"nul\":null}");
+	dd_json_free(&j);
+}
+
+static void json_unbalanced(void **state)
+{
+	struct dd_json j;
+
+	(void)state;
+	dd_json_init(&j);
+	dd_json_obj_begin(&j);
+	dd_json_kint(&j, "a", 1);
+	assert_null(dd_json_text(&j));	/* still open */
+	dd_json_obj_end(&j);
+	assert_string_equal(dd_json_text(&j), "{\"a\":1}");
+	dd_json_obj_end(&j);		/* one too many */
+	assert_null(dd_json_text(&j));
+	dd_json_free(&j);
+
+	dd_json_init(&j);
+	for (int i = 0; i < DD_JSON_MAX_DEPTH + 2; i++)
+		dd_json_arr_begin(&j);
+	for (int i = 0; i < DD_JSON_MAX_DEPTH + 2; i++)
+		dd_json_arr_end(&j);
+	assert_null(dd_json_text(&j));	/* too deep is refused */
+	dd_json_free(&j);
+}
+
+static void events_ring(void **state)
+{
+	struct dd_events e;
+	char text[32];
+
+	(void)state;
+	dd_events_init(&e);
+	assert_null(dd_events_get(&e, 0));
+	for (int i = 0; i < DD_EVENTS_MAX + 7; i++) {
+		snprintf(text, sizeof(text), "ev %d", i);
+		dd_events_add(&e, 1764079387120 + i, "node", text);
+	}
+	assert_int_equal(e.n, DD_EVENTS_MAX);
+	assert_string_equal(dd_events_get(&e, 0)->text, "ev 7");
+	snprintf(text, sizeof(text), "ev %d", DD_EVENTS_MAX + 6);
+	assert_string_equal(dd_events_get(&e, DD_EVENTS_MAX - 1)->text, text);
+	assert_null(dd_events_get(&e, DD_EVENTS_MAX));
+
+	struct dd_json j;
+
+	dd_json_init(&j);
+	dd_event_json(&j, dd_events_get(&e, 0));
+	assert_string_equal(dd_json_text(&j), "{\"time\":\"2025-11-25T14:03:07.127Z\","
+			    "\"kind\":\"node\",\"text\":\"ev 7\"}");
+	dd_json_free(&j);
+}
+
+static void hist_lookup(void **state)
+{
+	struct dd_hist *h = malloc(sizeof(*h));
+	struct hb_msg m;
+	char v[16];
+
+	(void)state;
+	assert_non_null(h);
+	dd_hist_init(h);
+	hb_msg_init(&m);
+	assert_int_equal(hb_msg_add_str(&m, "t", "status"), HB_OK);
+	for (uint64_t s = 1; s <= DD_HIST_MAX + 20; s++) {
+		snprintf(v, sizeof(v), "%llx", (unsigned long long)s);
+		assert_int_equal(hb_msg_set_str(&m, "seq", v), HB_OK);
+		assert_int_equal(dd_hist_add(h, s, &m), HB_OK);
+	}
+	assert_null(dd_hist_find(h, 0));
+	assert_null(dd_hist_find(h, 20));		/* overwritten */
+	assert_null(dd_hist_find(h, DD_HIST_MAX + 21));	/* never sent */
+	assert_non_null(dd_hist_find(h, 21));
+	assert_string_equal(hb_msg_str(dd_hist_find(h, DD_HIST_MAX + 20), "seq"), "208");
+	assert_string_equal(hb_msg_str(dd_hist_find(h, 21), "t"), "status");
+	assert_int_equal(dd_hist_add(h, 0, &m), HB_E_VALUE);
+	hb_msg_free(&m);
+	dd_hist_free(h);
+	free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(json_escapes),
+		cmocka_unit_test(json_unbalanced),
+		cmocka_unit_test(events_ring),
+		cmocka_unit_test(hist_lookup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
