@@ -73,6 +73,8 @@ struct dd_peer {
 	uint8_t uuid[HB_UUID_LEN];
 	bool has_uuid;
 	char last_status[16];	/* for "Status update" lines */
+	bool left;		/* sent shutdone: ignore it until it restarts */
+	uint64_t left_gen;
 };
 
 struct dd {

@@ -441,6 +441,8 @@ static void dispatch(struct dd *d, const struct hb_msg *m, const struct hb_hdr *
 		struct hb_live_evq q = { .n = 0 };
 
 		dd_event(d, LOG_INFO, "node", "Received shutdown notice from '%s'.", h->src);
+		d->peers[idx].left = true;
+		d->peers[idx].left_gen = h->has_hg ? h->hg : 0;
 		/* resources first learn it is leaving, then that it is gone */
 		dd_fo_msg(d, m, h, idx);
 		hb_live_leave(&d->live, idx, dd_now_ms(), &q);
@@ -493,6 +495,12 @@ void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t le
 		goto out;
 	}
 	m->rx++;
+	if (d->peers[idx].left) {
+		/* copies of its shutdone on the other media, its last words */
+		if (!h.has_hg || h.hg <= d->peers[idx].left_gen)
+			goto out;
+		d->peers[idx].left = false;
+	}
 	if (h.has_srcuuid) {
 		memcpy(d->peers[idx].uuid, h.srcuuid, HB_UUID_LEN);
 		d->peers[idx].has_uuid = true;

@@ -29,3 +29,10 @@ tests_unit_test_dd_pure_SOURCES = tests/unit/test_dd_pure.c \
 tests_unit_test_dd_pure_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
 tests_unit_test_dd_pure_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_dd_pure_LDADD = $(HB_UNIT_LDADD)
+
+# A tiny IPC client for the netns tests (tests/netns/duetd.bats), so they do
+# not depend on duetctl; not installed.
+noinst_PROGRAMS += tests/netns/tools/dd_probe
+tests_netns_tools_dd_probe_SOURCES = tests/netns/tools/dd_probe.c
+tests_netns_tools_dd_probe_CFLAGS = $(AM_CFLAGS) $(LIBQB_CFLAGS)
+tests_netns_tools_dd_probe_LDADD = $(LIBQB_LIBS)
