@@ -133,6 +133,8 @@ struct dd {
 	bool stopping;
 	bool shutdone_sent;
 	int exit_code;
+	bool restart;		/* re-exec after the loop (partition heal) */
+	char **argv;
 	void *ipc;		/* dd_ipc's state */
 	void *rsc;		/* dd_rsc glue state, NULL without resources */
 };
@@ -196,6 +198,7 @@ void dd_fo_stop(struct dd *d);
 void dd_fo_comm_up(struct dd *d);
 void dd_fo_node_dead(struct dd *d, int peer);
 void dd_fo_node_up(struct dd *d, int peer);
+void dd_fo_partition(struct dd *d, int peer);	/* it returns after a partition */
 /* a message from a peer (or our own, delivered locally) for the resource layer */
 void dd_fo_msg(struct dd *d, const struct hb_msg *m, const struct hb_hdr *h, int peer);
 void dd_fo_ping(struct dd *d);		/* ping reachability changed */

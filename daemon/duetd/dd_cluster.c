@@ -350,11 +350,13 @@ static void handle_events(struct dd *d, struct hb_live_evq *q)
 		case HB_LIVE_EV_RESTART:
 			dd_event(d, LOG_INFO, "node", "node %s restarted (generation %" PRIx64
 				 " -> %" PRIx64 ")", node, e->a, e->b);
+			dd_fo_node_up(d, e->node);
 			break;
 		case HB_LIVE_EV_PARTITION:
 			dd_event(d, LOG_CRIT, "node", "Cluster node %s returning after partition.",
 				 node);
 			qb_log(LOG_WARNING, "WARN: Deadtime value may be too small.");
+			dd_fo_partition(d, e->node);
 			break;
 		case HB_LIVE_EV_LOST:
 			qb_log(LOG_INFO, "%" PRIu64 " lost packet(s) for [%s] [%s:%s]",

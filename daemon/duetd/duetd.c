@@ -203,6 +203,7 @@ int main(int argc, char **argv)
 	bool test = false, kill_ = false, status = false;
 	int report_fd = -1, c, rc = 1;
 
+	d->argv = argv;
 	d->confdir = DUET_SYSCONFDIR "/ha.d";
 	d->pidfile = "/run/duetd.pid";
 	d->statedir = "/var/lib/heartbeat";
@@ -307,5 +308,11 @@ out:
 	g_main_loop_unref(d->loop);
 	dd_config_free(d);
 	dd_log_fini();
+	if (d->restart) {
+		/* 3.0.6 re-execs after a partition heals; the fresh start decides */
+		execv("/proc/self/exe", d->argv);
+		fprintf(stderr, "duetd: cannot re-exec: %s\n", strerror(errno));
+		return 1;
+	}
 	return rc;
 }
