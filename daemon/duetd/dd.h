@@ -201,7 +201,9 @@ void dd_fo_node_up(struct dd *d, int peer);
 void dd_fo_partition(struct dd *d, int peer);	/* it returns after a partition */
 /* a message from a peer (or our own, delivered locally) for the resource layer */
 void dd_fo_msg(struct dd *d, const struct hb_msg *m, const struct hb_hdr *h, int peer);
-void dd_fo_ping(struct dd *d);		/* ping reachability changed */
+void dd_fo_ping(struct dd *d);
+/* a message from Heartbeat's FIFO: true when the resource layer took it */
+bool dd_fo_fifo(struct dd *d, const struct hb_msg *m, const struct hb_hdr *h);		/* ping reachability changed */
 /* graceful shutdown: true when it may exit now, else it calls dd_quit() later */
 bool dd_fo_shutdown(struct dd *d);
 /* IPC: standby / takeover "all|local|foreign"; 0 or -errno with why */
@@ -213,6 +215,10 @@ uint64_t dd_fo_tick(struct dd *d, uint64_t now);
 
 /* dd_main.c: leave the main loop */
 void dd_quit(struct dd *d, int code);
+
+/* dd_fifo.c: STATEDIR/fifo for Heartbeat's shell tools */
+int dd_fifo_open(struct dd *d);
+void dd_fifo_close(struct dd *d);
 
 /* dd_ipc.c */
 int dd_ipc_start(struct dd *d);

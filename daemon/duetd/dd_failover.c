@@ -241,6 +241,18 @@ void dd_fo_msg(struct dd *d, const struct hb_msg *m, const struct hb_hdr *h, int
 	run_actions(d);
 }
 
+bool dd_fo_fifo(struct dd *d, const struct hb_msg *m, const struct hb_hdr *h)
+{
+	bool taken;
+
+	if (!fo.ready)
+		return false;
+	taken = hb_rsc_rx_fifo(&fo.r, dd_now_ms(), m, h, &fo.q);
+	run_actions(d);
+	dd_cluster_reschedule(d);
+	return taken;
+}
+
 void dd_fo_ping(struct dd *d)
 {
 	if (!fo.ready)

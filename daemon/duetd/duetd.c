@@ -285,6 +285,7 @@ int main(int argc, char **argv)
 		goto out_media;
 	if (dd_cluster_start(d) < 0 || dd_fo_start(d) < 0)
 		goto out_ipc;
+	dd_fifo_open(d);
 	g_unix_signal_add(SIGTERM, on_term, d);
 	g_unix_signal_add(SIGINT, on_term, d);
 	g_unix_signal_add(SIGHUP, on_hup, d);
@@ -292,6 +293,7 @@ int main(int argc, char **argv)
 	report(&report_fd, '0');
 	g_main_loop_run(d->loop);
 	rc = d->exit_code;
+	dd_fifo_close(d);
 	dd_fo_stop(d);
 	dd_cluster_stop(d);
 	dd_event(d, LOG_INFO, "daemon", "duetd stopped.");

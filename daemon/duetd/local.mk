@@ -11,7 +11,7 @@ daemon_duetd_duetd_SOURCES = \
 	daemon/duetd/dd_media.c daemon/duetd/dd_serial.c \
 	daemon/duetd/dd_cluster.c daemon/duetd/dd_ping.c \
 	daemon/duetd/dd_ipc.c daemon/duetd/dd_ipc_proto.h \
-	daemon/duetd/dd_status.c daemon/duetd/dd_hooks.c \
+	daemon/duetd/dd_status.c daemon/duetd/dd_hooks.c daemon/duetd/dd_fifo.c \
 	daemon/duetd/dd_failover.c daemon/duetd/dd_rsc.c daemon/duetd/dd_rsc.h \
 	daemon/duetd/dd_json.c daemon/duetd/dd_json.h \
 	daemon/duetd/dd_events.c daemon/duetd/dd_events.h \

@@ -259,6 +259,28 @@ _log_lines() {
 	assert_output --partial '"ok":false'
 }
 
+@test "Heartbeat's hb_standby and hb_takeover reach duetd through its FIFO" {
+	run node_exec nodeb test -p /var/lib/heartbeat/fifo
+	assert_success
+	run wait_until 15 eval '[[ $(dd_jq nodeb .rsc_state) == stable && $(dd_jq nodea .rsc_state) == stable ]]'
+	assert_success
+	run node_exec nodeb /usr/share/heartbeat/hb_standby all
+	assert_success
+	run wait_until 15 hbdummy_running nodea r2
+	assert_success
+	run wait_until 5 eval '! hbdummy_running nodeb r1'
+	assert_success
+	hb_log_grep nodeb "FIFO message: t=ask_resources rsc_hold=all"
+	run wait_until 15 eval '[[ $(dd_jq nodeb .rsc_state) == stable && $(dd_jq nodea .rsc_state) == stable ]]'
+	assert_success
+	run node_exec nodeb /usr/share/heartbeat/hb_takeover all
+	assert_success
+	run wait_until 15 hbdummy_running nodeb r2
+	assert_success
+	run wait_until 5 eval '! hbdummy_running nodea r1'
+	assert_success
+}
+
 @test "kill -9 of the active node: the survivor starts the group" {
 	local t0 t1
 	run wait_until 15 eval '[[ $(dd_jq nodea .rsc_state) == stable ]]'
