@@ -119,8 +119,11 @@ const char *dd_peer_status(const struct dd *d, size_t i)
 
 /* ---- sending ----------------------------------------------------------- */
 
-/* Puts a signed message on every medium: netstring on UDP, classic on serial. */
-static void wire_out(struct dd *d, const struct hb_msg *m)
+/*
+ * Puts a signed message on every medium: netstring on UDP, classic on
+ * serial. With seq, the netstring encoding is kept for retransmission.
+ */
+static void wire_out(struct dd *d, const struct hb_msg *m, uint64_t seq)
 {
 	long nl = hb_auth_encode(m, HB_FMT_NETSTRING, &d->keys, NULL, 0);
 	long cl = hb_auth_encode(m, HB_FMT_CLASSIC, &d->keys, NULL, 0);
@@ -149,6 +152,8 @@ static void wire_out(struct dd *d, const struct hb_msg *m)
 			dd_media_send(d, md, nbuf, (size_t)nl);
 		}
 	}
+	if (seq && nbuf && dd_hist_add(&d->hist, seq, nbuf, (size_t)nl) < 0)
+		qb_log(LOG_WARNING, "WARN: seq %" PRIu64 " not kept for retransmission", seq);
 	free(nbuf);
 	free(cbuf);
 }
@@ -188,13 +193,9 @@ int dd_cluster_send(struct dd *d, struct hb_msg *m, const char *dest)
 		       hb_strerror(rc));
 		return -1;
 	}
-	if (!noseq) {
+	if (!noseq)
 		d->seq++;
-		if (dd_hist_add(&d->hist, d->seq, m) != HB_OK)
-			qb_log(LOG_WARNING, "WARN: seq %" PRIu64 " not kept for retransmission",
-			       d->seq);
-	}
-	wire_out(d, m);
+	wire_out(d, m, noseq ? 0 : d->seq);
 	if (t && strcmp(t, "shutdone") == 0)
 		d->shutdone_sent = true;
 	return 0;
@@ -275,11 +276,15 @@ static void retransmit(struct dd *d, const struct hb_hdr *h)
 	if (!h->has_lastseq || last < first)
 		last = first;
 	for (uint64_t s = first; s <= last && sent < DD_REXMIT_MAX; s++, sent++) {
-		const struct hb_msg *old = dd_hist_find(&d->hist, s);
+		const struct dd_hist_ent *old = dd_hist_find(&d->hist, s);
+		struct hb_msg om;
+		struct hb_wire w;
 
-		if (old) {
+		hb_msg_init(&om);
+		if (old && hb_msg_decode(&om, old->wire, old->len, &w) == HB_OK) {
 			qb_log(LOG_DEBUG, "retransmitting seq %" PRIu64 " to %s", s, h->src);
-			wire_out(d, old);
+			wire_out(d, &om, 0);
+			hb_msg_free(&om);
 		} else {
 			char hex[24];
 			struct hb_msg m;

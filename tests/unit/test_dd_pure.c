@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,27 +99,23 @@ static void events_ring(void **state)
 static void hist_lookup(void **state)
 {
 	struct dd_hist *h = malloc(sizeof(*h));
-	struct hb_msg m;
-	char v[16];
+	char v[32];
 
 	(void)state;
 	assert_non_null(h);
 	dd_hist_init(h);
-	hb_msg_init(&m);
-	assert_int_equal(hb_msg_add_str(&m, "t", "status"), HB_OK);
 	for (uint64_t s = 1; s <= DD_HIST_MAX + 20; s++) {
-		snprintf(v, sizeof(v), "%llx", (unsigned long long)s);
-		assert_int_equal(hb_msg_set_str(&m, "seq", v), HB_OK);
-		assert_int_equal(dd_hist_add(h, s, &m), HB_OK);
+		snprintf(v, sizeof(v), "msg %llx", (unsigned long long)s);
+		assert_int_equal(dd_hist_add(h, s, v, strlen(v)), 0);
 	}
 	assert_null(dd_hist_find(h, 0));
 	assert_null(dd_hist_find(h, 20));		/* overwritten */
 	assert_null(dd_hist_find(h, DD_HIST_MAX + 21));	/* never sent */
 	assert_non_null(dd_hist_find(h, 21));
-	assert_string_equal(hb_msg_str(dd_hist_find(h, DD_HIST_MAX + 20), "seq"), "208");
-	assert_string_equal(hb_msg_str(dd_hist_find(h, 21), "t"), "status");
-	assert_int_equal(dd_hist_add(h, 0, &m), HB_E_VALUE);
-	hb_msg_free(&m);
+	assert_int_equal(dd_hist_find(h, DD_HIST_MAX + 20)->len, 7);
+	assert_memory_equal(dd_hist_find(h, DD_HIST_MAX + 20)->wire, "msg 208", 7);
+	assert_memory_equal(dd_hist_find(h, 21)->wire, "msg 15", 6);
+	assert_int_equal(dd_hist_add(h, 0, "x", 1), -1);
 	dd_hist_free(h);
 	free(h);
 }

@@ -458,6 +458,33 @@ static void test_event_queue_overflow(void **state)
 	assert_int_equal(hb_live_tick(&L, 20, NULL), 0 + 1000 + 1);
 }
 
+/* shutdone: dead at once, both links down; a restart brings it back */
+static void test_leave(void **state)
+{
+	uint64_t a = 99;
+
+	(void)state;
+	setup_live(3000);
+	assert_int_equal(rx(100, 0, status(1, 7)), HB_LIVE_ACCEPT);
+	assert_int_equal(rx(110, 1, status(1, 7)), HB_LIVE_DUPLICATE);
+	clear();
+	hb_live_leave(&L, 0, 300, &Q);
+	assert_int_equal(count(HB_LIVE_EV_NODE_DEAD, &a, NULL), 1);
+	assert_int_equal(a, 0);
+	assert_int_equal(count(HB_LIVE_EV_LINK_DEAD, NULL, NULL), 2);
+	assert_int_equal(L.nodes[0].state, HB_LIVE_DEAD);
+	assert_string_equal(L.nodes[0].status, "dead");
+	clear();
+	hb_live_leave(&L, 0, 310, &Q);		/* already gone: nothing more */
+	hb_live_leave(&L, 5, 310, &Q);		/* no such node */
+	assert_int_equal(Q.n, 0);
+	/* it restarts with a higher generation */
+	assert_int_equal(rx(2000, 0, status(1, 8)), HB_LIVE_ACCEPT);
+	assert_int_equal(count(HB_LIVE_EV_NODE_UP, NULL, &a), 1);
+	assert_int_equal(a, 1);
+	assert_int_equal(L.nodes[0].state, HB_LIVE_ALIVE);
+}
+
 static void test_init_limits_and_names(void **state)
 {
 	struct hb_live_cfg cfg = { .deadtime_ms = 1000, .nmedia = HB_LIVE_MAX_MEDIA + 1 };
@@ -496,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_big_gap_resets),
 		cmocka_unit_test(test_acks),
 		cmocka_unit_test(test_event_queue_overflow),
+		cmocka_unit_test(test_leave),
 		cmocka_unit_test(test_init_limits_and_names),
 	};
 
