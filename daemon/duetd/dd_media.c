@@ -112,11 +112,22 @@ static int iface_broadcast(const char *ifname, struct in_addr *out)
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	rc = ioctl(fd, SIOCGIFBRDADDR, &ifr);
+	if (rc == 0)
+		*out = ((struct sockaddr_in *)&ifr.ifr_broadaddr)->sin_addr;
+	if (rc == 0 && out->s_addr == htonl(INADDR_ANY)) {
+		/* no broadcast address set ("ip addr add" without brd): derive it */
+		struct in_addr a, m;
+
+		rc = ioctl(fd, SIOCGIFADDR, &ifr);
+		a = ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr;
+		if (rc == 0)
+			rc = ioctl(fd, SIOCGIFNETMASK, &ifr);
+		m = ((struct sockaddr_in *)&ifr.ifr_netmask)->sin_addr;
+		if (rc == 0)
+			out->s_addr = a.s_addr | ~m.s_addr;
+	}
 	close(fd);
-	if (rc < 0)
-		return -1;
-	*out = ((struct sockaddr_in *)&ifr.ifr_broadaddr)->sin_addr;
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static int udp_socket(const struct dd_medium *m, unsigned port)
@@ -276,8 +287,16 @@ int dd_media_open(struct dd *d)
 
 		if (rc < 0)
 			return -1;
-		qb_log(LOG_INFO, "%s medium %s started (port %u)", dd_media_kind(m), m->spec,
-		       m->cfg->kind == HB_MEDIA_SERIAL ? 0 : m->cfg->port);
+		if (m->cfg->kind == HB_MEDIA_SERIAL) {
+			qb_log(LOG_INFO, "serial medium %s started (%u baud)", m->spec,
+			       m->cfg->baud);
+		} else {
+			char ip[INET_ADDRSTRLEN] = "?";
+
+			inet_ntop(AF_INET, &m->dst.sin_addr, ip, sizeof(ip));
+			qb_log(LOG_INFO, "%s medium %s started (to %s:%u)", dd_media_kind(m),
+			       m->spec, ip, m->cfg->port);
+		}
 	}
 	return 0;
 }

@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+#
+# duetd's other UDP media: nodea and nodeb with `bcast eth0` on a LAN and
+# `mcast eth1 239.77.0.1 5694 1 0` on a direct cable, nothing else. Both
+# become active over both, each link's state is reported, and one cut
+# medium is only a dead link.
+
+load lib/duetd
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+_make_cluster() {
+	local n
+	bed_init &&
+		bed_add_node nodea && bed_add_node nodeb &&
+		bed_add_lan eth0 10.99.6 nodea nodeb &&
+		bed_add_link eth1 10.99.7 nodea nodeb || return 1
+	for n in nodea nodeb; do
+		hb_write_config "$n" --nodes "nodea nodeb" \
+			--keepalive 200ms --deadtime 1 --warntime 500ms --initdead 3 \
+			--auto-failback off \
+			--extra "bcast eth0" --extra "mcast eth1 239.77.0.1 5694 1 0" || return 1
+	done
+	dd_start nodea nodeb
+}
+
+setup_file() {
+	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
+	dd_have_binaries || return 0
+	if ! _make_cluster; then
+		[[ -z ${BED_DIR:-} ]] || bed_save_logs setup_file-duetd-media
+		return 1
+	fi
+}
+
+teardown_file() {
+	[[ -z ${BED_DIR:-} ]] || bed_cleanup
+}
+
+setup() {
+	dd_have_binaries || skip "duetd is not built ($DUETD)"
+}
+
+teardown() {
+	if [[ -z ${BATS_TEST_COMPLETED:-} && -d ${BED_DIR:-/nonexistent} ]]; then
+		bed_save_logs "duetd-media-$BATS_TEST_NAME"
+	fi
+}
+
+@test "bcast and mcast: both nodes active, both links up" {
+	run dd_wait_nodestatus nodea nodeb active 20
+	assert_success
+	run dd_wait_nodestatus nodeb nodea active 20
+	assert_success
+	run wait_until 5 eval '[[ $(dd_linkstatus nodea nodeb eth0) == up && $(dd_linkstatus nodea nodeb eth1) == up ]]'
+	assert_success
+	run dd_jq nodea '.media[] | select(.type == "mcast") | .spec'
+	assert_output "eth1 239.77.0.1 5694 1 0"
+	# our own broadcasts come back to us and are ignored, not counted as drops
+	run dd_jq nodea '[.dropped[]] | add'
+	assert_output 0
+}
+
+@test "cutting the multicast cable is a dead link, not a dead node" {
+	link_down nodeb eth1
+	run wait_until 5 eval '[[ $(dd_linkstatus nodea nodeb eth1) == dead ]]'
+	assert_success
+	sleep 1
+	run dd_nodestatus nodea nodeb
+	assert_output active
+	link_up nodeb eth1
+	run wait_until 5 eval '[[ $(dd_linkstatus nodea nodeb eth1) == up ]]'
+	assert_success
+}
