@@ -109,6 +109,8 @@ struct dd {
 	uint64_t start_ms;	/* monotonic */
 	int64_t start_wall_ms;
 	uint64_t next_status_ms;
+	char ld[64];		/* cached /proc/loadavg */
+	uint64_t ld_at;
 	uint64_t live_next_ms;
 	guint timer;
 	uint64_t timer_at;
@@ -138,6 +140,13 @@ struct dd {
 	void *ipc;		/* dd_ipc's state */
 	void *rsc;		/* dd_rsc glue state, NULL without resources */
 };
+
+/*
+ * Marks a source "can recurse": GLib then does not block and unblock its
+ * poll records around every dispatch, which costs an eventfd write and
+ * one more loop iteration per packet. duetd never runs a nested loop.
+ */
+guint dd_source_fast(guint id);
 
 /* monotonic milliseconds */
 uint64_t dd_now_ms(void);

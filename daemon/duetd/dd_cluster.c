@@ -24,6 +24,15 @@
 #define DD_STARTUP_DT_MS 5000	/* advertise deadtime + 2 s this long */
 #define DD_STARTUP_DT_EXTRA 2000
 
+guint dd_source_fast(guint id)
+{
+	GSource *src = g_main_context_find_source_by_id(NULL, id);
+
+	if (src)
+		g_source_set_can_recurse(src, TRUE);
+	return id;
+}
+
 uint64_t dd_now_ms(void)
 {
 	return (uint64_t)(g_get_monotonic_time() / 1000);
@@ -162,7 +171,7 @@ int dd_cluster_send(struct dd *d, struct hb_msg *m, const char *dest)
 {
 	const char *t = hb_msg_str(m, "t");
 	bool noseq = hb_type_is_noseq(t);
-	char ld[128];
+
 	struct hb_ctl c = {
 		.src = d->localname,
 		.srcuuid = d->uuid,
@@ -182,8 +191,13 @@ int dd_cluster_send(struct dd *d, struct hb_msg *m, const char *dest)
 		else if (strcasecmp(dest, d->localname) == 0)
 			c.destuuid = d->uuid;
 	}
-	dd_loadavg(ld, sizeof(ld));
-	c.ld = ld;
+	/* /proc/loadavg changes every 5 s; read it at most once a second */
+	if (!d->ld_at || dd_now_ms() - d->ld_at >= 1000) {
+		dd_loadavg(d->ld, sizeof(d->ld));
+		d->ld_at = dd_now_ms();
+	}
+
+	c.ld = d->ld;
 	c.seq = noseq ? 0 : d->seq + 1;
 	rc = hb_msg_add_control(m, &c);
 	if (rc == HB_OK)
@@ -571,13 +585,19 @@ void dd_cluster_reschedule(struct dd *d)
 		next = pnext;
 	if (fnext < next)
 		next = fnext;
-	if (d->timer && d->timer_at == next)
+	/*
+	 * Keep an armed timer that fires no later than needed: most packets
+	 * only push deadlines further out, and an early wake-up just ticks
+	 * and re-arms. Re-creating the source on every packet costs more.
+	 */
+	if (d->timer && d->timer_at <= next)
 		return;
 	if (d->timer)
 		g_source_remove(d->timer);
 	d->timer_at = next;
-	d->timer = g_timeout_add_full(G_PRIORITY_HIGH, next > now ? (guint)(next - now) : 0,
-				      on_timer, d, NULL);
+	d->timer = dd_source_fast(g_timeout_add_full(G_PRIORITY_HIGH,
+						     next > now ? (guint)(next - now) : 0,
+						     on_timer, d, NULL));
 }
 
 int dd_cluster_start(struct dd *d)

@@ -242,7 +242,8 @@ static int udp_open(struct dd *d, struct dd_medium *m)
 		m->fd = -1;
 		return -1;
 	}
-	m->watch = g_unix_fd_add_full(G_PRIORITY_HIGH, m->fd, G_IO_IN, udp_readable, m, NULL);
+	m->watch = dd_source_fast(g_unix_fd_add_full(G_PRIORITY_HIGH, m->fd, G_IO_IN,
+						    udp_readable, m, NULL));
 	return 0;
 }
 

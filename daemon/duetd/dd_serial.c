@@ -277,7 +277,8 @@ int dd_serial_open(struct dd *d, struct dd_medium *m)
 	m->fd_owner = true;
 	m->rxline = g_byte_array_new();
 	m->txq = g_byte_array_new();
-	m->watch = g_unix_fd_add_full(G_PRIORITY_HIGH, m->fd, G_IO_IN, serial_readable, m, NULL);
+	m->watch = dd_source_fast(g_unix_fd_add_full(G_PRIORITY_HIGH, m->fd, G_IO_IN,
+						    serial_readable, m, NULL));
 	return 0;
 }
 
