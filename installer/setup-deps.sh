@@ -22,7 +22,8 @@ PKGS_TEST="bats bats-support bats-assert bats-file parallel"
 PKGS_VM="qemu-system-x86 qemu-utils busybox-static e2fsprogs cpio socat iperf3 xz-utils zstd
  drbd-utils coreutils"
 # netns bed: namespaces, stock Heartbeat 3.0.6 as the comparison peer
-PKGS_NETNS="iproute2 iputils-ping procps util-linux socat shellcheck heartbeat cluster-glue"
+PKGS_NETNS="iproute2 iputils-ping procps util-linux socat shellcheck heartbeat cluster-glue
+ jq python3 bc"
 # firewall: the backends duet-firewall drives and its tests load rules into
 PKGS_FIREWALL="iptables nftables firewalld libxml2-utils"
 
