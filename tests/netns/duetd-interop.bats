@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016  # eval strings are expanded when wait_until runs them
 #
 # Interoperability: nodea runs stock Heartbeat 3.0.6, nodeb runs duetd, on
 # the same files (ucast over eth0 + a serial line, keepalive 200ms,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016  # eval strings are expanded when wait_until runs them
 #
 # duetd's other UDP media: nodea and nodeb with `bcast eth0` on a LAN and
 # `mcast eth1 239.77.0.1 5694 1 0` on a direct cable, nothing else. Both

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016  # eval strings are expanded when wait_until runs them
 #
 # The ping split-brain rule: nodea and nodeb run duetd with a direct cable
 # (eth1) and a serial line as cluster media, and nodec as a `ping` node on

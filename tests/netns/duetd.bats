@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016  # eval strings are expanded when wait_until runs them
 #
 # duetd on two netns nodes, nodea and nodeb: ucast over a LAN (eth0,
 # 10.99.2.0/24) AND a serial line (socat pty pair), keepalive 200ms,
