@@ -20,7 +20,6 @@ daemon_duetd_duetd_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(LIBQB_CFLAGS) $(NETTLE
 daemon_duetd_duetd_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
 daemon_duetd_duetd_LDADD = daemon/hb/libhb-plain.a $(GLIB_LIBS) $(LIBQB_LIBS) $(NETTLE_LIBS)
 dist_man_MANS += daemon/duetd/duetd.8
-EXTRA_DIST += daemon/duetd/IPC.md
 
 # the pure parts of duetd under the sanitizers
 check_PROGRAMS += tests/unit/test_dd_pure
