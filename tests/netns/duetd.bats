@@ -129,6 +129,25 @@ _log_lines() {
 	hb_log_grep nodea "Status update for node nodeb: status active"
 }
 
+@test "duetctl and ha_status read duetd's IPC service" {
+	local bin=${DUET_BUILDDIR:-$_DD_TOP}/daemon/duetd
+	[[ -x $bin/duetctl && -x $bin/ha_status ]] || skip "duetctl/ha_status not built"
+	run node_exec nodea "$bin/duetctl" nodes
+	assert_success
+	assert_line "nodea: active"
+	assert_line "nodeb: active"
+	run node_exec nodea "$bin/duetctl" links
+	assert_success
+	assert_line "nodeb eth0 up"
+	run node_exec nodea "$bin/ha_status" --once
+	assert_success
+	assert_output --partial "duetd on nodea: active"
+	run node_exec nodea "$bin/ha_status" --json
+	assert_success
+	run jq -r .node <<<"$output"
+	assert_output nodea
+}
+
 @test "the group starts once, on its preferred node, left to right" {
 	run wait_until 30 hbdummy_running nodea r2
 	assert_success
