@@ -36,3 +36,5 @@ EXTRA_DIST += tests/run-tier tests/dconf tests/kmod tests/netns tests/fw tests/v
 # Runtime leftovers never go into a tarball.
 dist-hook:
 	rm -rf $(distdir)/tests/netns/logs $(distdir)/tests/vm/logs
+	rm -rf $(distdir)/tests/netns/tools/dd_probe $(distdir)/tests/netns/tools/*.o \
+		$(distdir)/tests/netns/tools/.deps $(distdir)/tests/netns/tools/.dirstamp
