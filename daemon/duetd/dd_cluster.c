@@ -485,8 +485,6 @@ void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t le
 	bool to_us;
 	int idx, rc;
 
-	if (d->stopping && !d->live.nnodes)
-		return;
 	if (len > HB_MSG_MAX_WIRE) {
 		dd_cluster_drop(d, m, DD_DROP_OVERSIZED, from, "over 256 KiB");
 		return;
@@ -565,7 +563,9 @@ static gboolean on_timer(gpointer data)
 	uint64_t now = dd_now_ms();
 
 	d->timer = 0;
-	if (now >= d->next_status_ms && !d->stopping)
+	/* heartbeats go on during a graceful stop: the peer must not take
+	 * the groups before they are stopped here */
+	if (now >= d->next_status_ms)
 		send_status(d);
 	live_tick(d, now);
 	dd_cluster_reschedule(d);
