@@ -16,6 +16,7 @@
 #include <qb/qblog.h>
 
 #include "daemon/duetd/dd.h"
+#include "daemon/duetd/dd_respawn.h"
 #include "daemon/duetd/dd_sys.h"
 #include "daemon/hb/hb_auth.h"
 
@@ -329,6 +330,7 @@ static void comm_up(struct dd *d)
 			break;
 		}
 	dd_fo_comm_up(d);
+	dd_respawn_start(d);
 }
 
 static void handle_events(struct dd *d, struct hb_live_evq *q)

@@ -13,6 +13,7 @@
 #include <qb/qblog.h>
 
 #include "daemon/duetd/dd_config.h"
+#include "daemon/duetd/dd_respawn.h"
 #include "daemon/hb/hb_str.h"
 
 #define DD_CONF_MAX (1024 * 1024)
@@ -143,6 +144,8 @@ int dd_config_load(struct dd *d, FILE *out, int log)
 			} else if (hb_conf_check_local(&d->conf, d->localname, d->cf_path, &dg) < 0) {
 				rc = -1;
 			}
+			if (dd_respawn_check(d, &dg) < 0)
+				rc = -1;
 			if (d->conf.nnodes > HB_LIVE_MAX_NODES) {
 				hb_diag_add(&dg, HB_SEV_ERR, d->cf_path, 0, "too many nodes");
 				rc = -1;

@@ -20,6 +20,7 @@
 #include <qb/qblog.h>
 
 #include "daemon/duetd/dd.h"
+#include "daemon/duetd/dd_respawn.h"
 #include "daemon/duetd/dd_config.h"
 #include "daemon/duetd/dd_log.h"
 #include "daemon/duetd/dd_sys.h"
@@ -74,6 +75,7 @@ static gboolean on_term(gpointer data)
 	}
 	d->stopping = true;
 	dd_event(d, LOG_INFO, "daemon", "duetd shutdown in progress.");
+	dd_respawn_stop(d);
 	if (dd_fo_shutdown(d))
 		dd_quit(d, 0);
 	return G_SOURCE_CONTINUE;
@@ -293,6 +295,7 @@ int main(int argc, char **argv)
 	report(&report_fd, '0');
 	g_main_loop_run(d->loop);
 	rc = d->exit_code;
+	dd_respawn_stop(d);
 	dd_fifo_close(d);
 	dd_fo_stop(d);
 	dd_cluster_stop(d);

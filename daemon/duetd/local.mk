@@ -15,7 +15,8 @@ daemon_duetd_duetd_SOURCES = \
 	daemon/duetd/dd_failover.c daemon/duetd/dd_rsc.c daemon/duetd/dd_rsc.h \
 	daemon/duetd/dd_json.c daemon/duetd/dd_json.h \
 	daemon/duetd/dd_events.c daemon/duetd/dd_events.h \
-	daemon/duetd/dd_hist.c daemon/duetd/dd_hist.h
+	daemon/duetd/dd_hist.c daemon/duetd/dd_hist.h \
+	daemon/duetd/dd_respawn.c daemon/duetd/dd_respawn_rule.c daemon/duetd/dd_respawn.h
 daemon_duetd_duetd_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(LIBQB_CFLAGS) $(NETTLE_CFLAGS)
 daemon_duetd_duetd_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
 daemon_duetd_duetd_LDADD = daemon/hb/libhb-plain.a $(GLIB_LIBS) $(LIBQB_LIBS) $(NETTLE_LIBS)
@@ -24,7 +25,8 @@ dist_man_MANS += daemon/duetd/duetd.8
 # the pure parts of duetd under the sanitizers
 check_PROGRAMS += tests/unit/test_dd_pure
 tests_unit_test_dd_pure_SOURCES = tests/unit/test_dd_pure.c \
-	daemon/duetd/dd_json.c daemon/duetd/dd_events.c daemon/duetd/dd_hist.c
+	daemon/duetd/dd_json.c daemon/duetd/dd_events.c daemon/duetd/dd_hist.c \
+	daemon/duetd/dd_respawn_rule.c
 tests_unit_test_dd_pure_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
 tests_unit_test_dd_pure_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_dd_pure_LDADD = $(HB_UNIT_LDADD)

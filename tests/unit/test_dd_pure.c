@@ -1,7 +1,8 @@
 /*
  * Unit tests of duetd's pure parts: the JSON writer (escaping, nesting,
  * invalid UTF-8), the event ring (50 newest, oldest first) and the
- * retransmission history (seq lookup, overwrite after 500).
+ * retransmission history (seq lookup, overwrite after 500) and the
+ * respawn rule.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "daemon/duetd/dd_events.h"
 #include "daemon/duetd/dd_hist.h"
 #include "daemon/duetd/dd_json.h"
+#include "daemon/duetd/dd_respawn.h"
 
 static void json_escapes(void **state)
 {
@@ -120,6 +122,33 @@ static void hist_lookup(void **state)
 	free(h);
 }
 
+/* the respawn rule: stop, status 100, failfast, too fast, and a long run resetting the count */
+static void respawn_rule(void **state)
+{
+	struct dd_rsp_state st = { 0 };
+
+	(void)state;
+	assert_int_equal(dd_rsp_decide(&st, true, false, true, 1, 5), DD_RSP_DONE);
+	assert_int_equal(dd_rsp_decide(&st, false, false, true, DD_RSP_NO_RESPAWN, 5), DD_RSP_ASKED);
+	/* killed by signal 100 is not "exit status 100" */
+	assert_int_equal(dd_rsp_decide(&st, false, false, false, 100, 50000), DD_RSP_RESTART);
+	assert_int_equal(dd_rsp_decide(&st, false, true, true, 0, 50000), DD_RSP_FAILFAST);
+	assert_int_equal(dd_rsp_decide(&st, false, true, true, DD_RSP_NO_RESPAWN, 5), DD_RSP_ASKED);
+	for (unsigned i = 1; i < DD_RSP_MAX_FAST; i++) {
+		assert_int_equal(dd_rsp_decide(&st, false, false, true, 1, DD_RSP_FAST_MS - 1),
+				 DD_RSP_RESTART);
+		assert_int_equal(st.fast, i);
+	}
+	assert_int_equal(dd_rsp_decide(&st, false, false, true, 1, 0), DD_RSP_TOO_FAST);
+	/* a long run starts the count over */
+	st.fast = DD_RSP_MAX_FAST - 1;
+	assert_int_equal(dd_rsp_decide(&st, false, false, true, 1, DD_RSP_FAST_MS), DD_RSP_RESTART);
+	assert_int_equal(st.fast, 0);
+	assert_int_equal(dd_rsp_decide(&st, false, false, true, 1, 10), DD_RSP_RESTART);
+	assert_int_equal(st.fast, 1);
+	assert_string_equal(dd_rsp_verdict_str(DD_RSP_TOO_FAST), "respawning too fast");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +156,7 @@ int main(void)
 		cmocka_unit_test(json_unbalanced),
 		cmocka_unit_test(events_ring),
 		cmocka_unit_test(hist_lookup),
+		cmocka_unit_test(respawn_rule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
