@@ -13,6 +13,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "core/bm.h"
@@ -72,6 +73,16 @@ struct duet_device {
 	int open_cnt;		/* under conf_lock: opens of /dev/duetN */
 	atomic_t in_flight;	/* bios submitted to the backing disk */
 	wait_queue_head_t io_wait;
+
+	/*
+	 * Backing-disk errors (duet_ioerr.c), under state_lock: io_failed
+	 * stops new I/O at once when the policy detaches; ioerr_work then
+	 * takes the disk Failed -> Diskless in process context.
+	 */
+	bool io_failed;
+	bool md_failed;		/* a meta-data write failed: detach */
+	u64 io_errors;		/* failed backing-disk requests, all policies */
+	struct work_struct ioerr_work;
 };
 
 /* The configuration lock: resources and minors change under it. */
@@ -111,7 +122,7 @@ struct duet_attach_conf {
 
 int duet_md_attach(struct duet_device *dev, const struct duet_attach_conf *c,
 		   char *info, size_t info_size);
-int duet_md_detach(struct duet_device *dev);
+int duet_md_detach(struct duet_device *dev, bool failed);
 int duet_md_write_sb(struct duet_device *dev);
 
 /* duet_al.c: the activity log in the write path, the bitmap on disk */
@@ -128,6 +139,18 @@ void duet_al_write_end(struct duet_device *dev, sector_t sector,
 int duet_io_init(void);
 void duet_io_exit(void);
 void duet_submit_bio(struct bio *bio);
+
+/* duet_ioerr.c: the on-io-error policies */
+void duet_ioerr_init(struct duet_device *dev);
+void duet_ioerr_stop(struct duet_device *dev);
+void duet_io_error(struct duet_device *dev, bool write, int err,
+		   sector_t sector);
+void duet_md_error(struct duet_device *dev, int err);
+extern char *duet_usermode_helper;
+
+/* duet_proc.c: /proc/drbd, when nobody else has it */
+int duet_proc_drbd_init(void);
+void duet_proc_drbd_exit(void);
 
 /* duet_res.c: resources */
 struct duet_resource *duet_res_find(const char *name);

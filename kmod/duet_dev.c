@@ -163,6 +163,7 @@ int duet_dev_create(struct duet_resource *res, unsigned int volume,
 	mutex_init(&dev->conf_lock);
 	spin_lock_init(&dev->state_lock);
 	init_waitqueue_head(&dev->io_wait);
+	duet_ioerr_init(dev);
 
 	err = idr_alloc(&duet_minors, dev, minor, minor + 1, GFP_KERNEL);
 	if (err < 0) {
@@ -221,8 +222,10 @@ int duet_dev_destroy(struct duet_device *dev)
 		return -EBUSY;
 	}
 	if (dev->backing.bdev)
-		duet_md_detach(dev);
+		duet_md_detach(dev, false);
 	mutex_unlock(&dev->conf_lock);
+	/* detached: no request is left that could queue it again */
+	duet_ioerr_stop(dev);
 
 	duet_nl_state_event(dev, DUET_EV_DESTROY);
 	idr_remove(&duet_minors, dev->minor);

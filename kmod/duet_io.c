@@ -62,11 +62,10 @@ static void duet_clone_endio(struct bio *clone)
 	unsigned long flags;
 	unsigned int act;
 
+	/* the policy (duet_ioerr.c) acts before the request leaves in_flight */
 	if (status)
-		pr_err_ratelimited("%s: I/O error %d on the backing disk at sector %llu\n",
-				   dev->disk->disk_name,
-				   blk_status_to_errno(status),
-				   (unsigned long long)kr->req.sector);
+		duet_io_error(dev, kr->req.dir == DUET_WRITE,
+			      blk_status_to_errno(status), kr->req.sector);
 	spin_lock_irqsave(&dev->state_lock, flags);
 	act = duet_req_local_done(&dev->ctr, &kr->req, !status);
 	duet_io_act(kr, act);
@@ -113,6 +112,8 @@ void duet_submit_bio(struct bio *bio)
 	backing = dev->backing.bdev;
 	if (!backing)
 		why = "no backing disk (Diskless)";
+	else if (dev->io_failed)
+		why = "the backing disk failed (detaching)";
 	else if (write && dev->state.role != DUET_ROLE_PRIMARY)
 		why = "not Primary";
 	if (why) {

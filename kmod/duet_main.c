@@ -25,13 +25,18 @@ static int __init duet_init(void)
 	err = duet_proc_init();
 	if (err)
 		goto out_dev;
-	err = duet_nl_init();
+	err = duet_proc_drbd_init();
 	if (err)
 		goto out_proc;
+	err = duet_nl_init();
+	if (err)
+		goto out_proc_drbd;
 	pr_info("duet: version %s (api:%d/proto:%d-%d) loaded\n",
 		DUET_VERSION, DUET_API_VERSION, DUET_PROTO_MIN, DUET_PROTO_MAX);
 	return 0;
 
+out_proc_drbd:
+	duet_proc_drbd_exit();
 out_proc:
 	duet_proc_exit();
 out_dev:
@@ -45,6 +50,7 @@ static void __exit duet_exit(void)
 {
 	duet_nl_exit();
 	duet_res_destroy_all();
+	duet_proc_drbd_exit();
 	duet_proc_exit();
 	duet_dev_exit();
 	duet_io_exit();

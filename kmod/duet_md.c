@@ -63,7 +63,11 @@ static int duet_md_write_sb_to(struct duet_device *dev,
 
 int duet_md_write_sb(struct duet_device *dev)
 {
-	return duet_md_write_sb_to(dev, duet_md_bdev(dev));
+	int err = duet_md_write_sb_to(dev, duet_md_bdev(dev));
+
+	if (err == -EIO)
+		duet_md_error(dev, err);
+	return err;
 }
 
 static void duet_md_release(struct duet_device *dev, struct duet_bdev *b,
@@ -211,6 +215,8 @@ static int duet_md_attach_disk(struct duet_device *dev,
 	spin_lock_irq(&dev->state_lock);
 	dev->backing = b;
 	dev->bm_valid = true;
+	dev->io_failed = false;
+	dev->md_failed = false;
 	spin_unlock_irq(&dev->state_lock);
 	rv = duet_dev_change_state(dev, &ns, DUET_CS_HARD);
 	if (rv < 0)
@@ -221,7 +227,7 @@ static int duet_md_attach_disk(struct duet_device *dev,
 	dev->sb.flags &= ~DUET_MDF_CLEAN;
 	err = duet_md_write_sb(dev);
 	if (err) {
-		duet_md_detach(dev);
+		duet_md_detach(dev, true);
 		snprintf(info, info_size, "writing the meta data failed: error %d", err);
 		return err;
 	}
@@ -261,8 +267,12 @@ int duet_md_attach(struct duet_device *dev, const struct duet_attach_conf *c,
 	return err;
 }
 
-/* Detach: stop new I/O, wait for what is in flight, write a clean sb. */
-int duet_md_detach(struct duet_device *dev)
+/*
+ * Detach: stop new I/O, wait for what is in flight, write a clean sb.
+ * After a disk failure (@failed) the superblock is not written: it keeps
+ * saying "in use", so the next attach treats the data as after a crash.
+ */
+int duet_md_detach(struct duet_device *dev, bool failed)
 {
 	struct duet_bdev b;
 	struct duet_state ns;
@@ -280,11 +290,14 @@ int duet_md_detach(struct duet_device *dev)
 	/*
 	 * The bitmap to disk, then a clean superblock, through the devices
 	 * that are still open. Without the whole bitmap on disk the next
-	 * attach must treat the shutdown as unclean.
+	 * attach must treat the shutdown as unclean. After a disk failure
+	 * (@failed) the bitmap is still tried (the meta data may be on
+	 * another disk) but the superblock is left as it is.
 	 */
-	if (!duet_al_detach(dev))
+	if (!duet_al_detach(dev) && !failed)
 		dev->sb.flags |= DUET_MDF_CLEAN;
-	duet_md_write_sb_to(dev, dev->meta.bdev ? dev->meta.bdev : b.bdev);
+	if (!failed)
+		duet_md_write_sb_to(dev, dev->meta.bdev ? dev->meta.bdev : b.bdev);
 
 	duet_md_release(dev, &b, &dev->meta);
 	duet_md_bitmap_free(dev);
@@ -293,6 +306,10 @@ int duet_md_detach(struct duet_device *dev)
 	ns = dev->state;
 	ns.disk = DUET_D_DISKLESS;
 	duet_dev_change_state(dev, &ns, DUET_CS_HARD);
-	pr_info("%s: detached, disk state Diskless\n", dev->disk->disk_name);
+	if (failed)
+		pr_err("%s: detached from the failed backing disk, disk state Diskless\n",
+		       dev->disk->disk_name);
+	else
+		pr_info("%s: detached, disk state Diskless\n", dev->disk->disk_name);
 	return 0;
 }

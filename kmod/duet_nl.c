@@ -387,10 +387,32 @@ static u32 duet_nl_detach(struct duet_req_ctx *r)
 			 "the device is open and there is no peer to serve it");
 		ret = DUET_RET_DEVICE_IN_USE;
 	} else {
-		duet_md_detach(dev);
+		duet_md_detach(dev, false);
 	}
 	mutex_unlock(&dev->conf_lock);
 	return ret;
+}
+
+/*
+ * Disk options of an attached or diskless minor. This version applies
+ * on-io-error and fencing (at once, to the next error); the other disk
+ * options are accepted and have no effect until resync and the activity
+ * log's tuning exist.
+ */
+static u32 duet_nl_disk_opts(struct duet_req_ctx *r)
+{
+	struct duet_device *dev = r->dev;
+	unsigned long flags;
+
+	mutex_lock(&dev->conf_lock);
+	spin_lock_irqsave(&dev->state_lock, flags);
+	if (r->disk[DUET_DISK_A_ON_IO_ERROR])
+		dev->on_io_error = nla_get_u32(r->disk[DUET_DISK_A_ON_IO_ERROR]);
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	if (r->disk[DUET_DISK_A_FENCING])
+		dev->fencing = nla_get_u32(r->disk[DUET_DISK_A_FENCING]);
+	mutex_unlock(&dev->conf_lock);
+	return DUET_RET_OK;
 }
 
 /* A role change of one volume; the refusal goes into r->text. */
@@ -485,6 +507,8 @@ static const struct duet_nl_cmd duet_nl_cmds[] = {
 	{ DUET_CMD_ATTACH, DUET_NEED_MINOR, duet_nl_check_attach,
 	  duet_nl_attach },
 	{ DUET_CMD_DETACH, DUET_NEED_MINOR, NULL, duet_nl_detach },
+	{ DUET_CMD_DISK_OPTS, DUET_NEED_MINOR, duet_nl_check_minor,
+	  duet_nl_disk_opts },
 	{ DUET_CMD_PRIMARY, DUET_NEED_RES, NULL, duet_nl_primary },
 	{ DUET_CMD_SECONDARY, DUET_NEED_RES, NULL, duet_nl_secondary },
 };
