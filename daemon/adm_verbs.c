@@ -109,6 +109,7 @@ int adm_verb_netlink(struct adm_ctx *c, const char *verb)
 		.force = c->opts & ADM_OPT_FORCE,
 		.discard_my_data = c->opts & ADM_OPT_DISCARD,
 	};
+	int rc, lrc = ADM_EXIT_OK;
 
 	for (size_t i = 0; i < c->nres; i++) {
 		const struct dconf_resource *r = c->res[i];
@@ -130,7 +131,17 @@ int adm_verb_netlink(struct adm_ctx *c, const char *verb)
 		else if (strcmp(verb, "secondary") == 0)
 			adm_plan_secondary(&p, r);
 	}
-	return run_plan(c, &p);
+	rc = run_plan(c, &p);
+	/*
+	 * The device links: after up and attach even when a later step failed
+	 * (up's connect, while replication does not exist), as long as the
+	 * minors are there; after down once they are gone.
+	 */
+	if (strcmp(verb, "up") == 0 || strcmp(verb, "attach") == 0)
+		lrc = adm_device_links(c, true);
+	else if (strcmp(verb, "down") == 0 && rc == ADM_EXIT_OK)
+		lrc = adm_device_links(c, false);
+	return rc != ADM_EXIT_OK ? rc : lrc;
 }
 
 /* GET_STATUS for the selection: one dump, or one per named resource. */

@@ -106,6 +106,13 @@ static const struct verb verbs[] = {
 	  "common folded into each resource, volumes into each host. The output\n"
 	  "reads back to the same configuration. --verbose adds every default\n"
 	  "and, after each value, the file and line it came from.\n" },
+	{ "local-io-error", V_RES, 0, adm_verb_handler,
+	  "run the local-io-error handler (duet.ko calls this)",
+	  "Runs the command of the local-io-error handler of the handlers section\n"
+	  "with /bin/sh -c and DRBD_RESOURCE, DRBD_MINOR and DRBD_CONF (and the\n"
+	  "same as DUET_*) in its environment; exits with the handler's status.\n"
+	  "duet.ko runs it when a backing disk fails under\n"
+	  "\"on-io-error call-local-io-error;\" (module parameter usermode_helper).\n" },
 	{ "adjust", V_RES, ADM_OPT_DISCARD, run_adjust,
 	  "make the running configuration match the file",
 	  "Reads the running configuration (GET_CONFIG) and sends only what\n"
@@ -154,7 +161,7 @@ static void usage(FILE *out)
 		"\n"
 		"Verbs:\n");
 	for (size_t i = 0; i < NVERBS; i++)
-		fprintf(out, "  %-11s %s\n", verbs[i].name, verbs[i].summary);
+		fprintf(out, "  %-14s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(out,
 		"\n"
 		"Options:\n"

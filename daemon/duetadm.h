@@ -50,6 +50,9 @@ int adm_verb_adjust(struct adm_ctx *c);
 int adm_verb_dump(struct adm_ctx *c);
 int adm_verb_create_md(struct adm_ctx *c);
 int adm_verb_dump_md(struct adm_ctx *c);
+int adm_verb_handler(struct adm_ctx *c, const char *verb);
+/* up/attach: CREATE the configured device links; down: remove them. */
+int adm_device_links(struct adm_ctx *c, bool create);
 
 /* "duetadm: " + message on stderr. */
 void adm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

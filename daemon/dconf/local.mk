@@ -52,6 +52,7 @@ sbin_PROGRAMS += daemon/duetadm
 daemon_duetadm_SOURCES = \
 	daemon/duetadm.h daemon/duetadm.c \
 	daemon/adm_verbs.c daemon/adm_md.c \
+	daemon/adm_link.c daemon/adm_handler.c \
 	daemon/adm_nl.h daemon/adm_nl.c
 daemon_duetadm_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
 daemon_duetadm_CFLAGS = $(AM_CFLAGS) $(LIBNL_GENL_CFLAGS)

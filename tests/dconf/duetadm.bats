@@ -312,3 +312,32 @@ md_conf() {
 	run -1 "$DUETADM" -c "$BATS_TEST_TMPDIR/md.conf" --hostname alice -d create-md r0
 	assert_output --partial "cannot open $BATS_TEST_TMPDIR/nope: No such file or directory"
 }
+
+# ---- handlers ---------------------------------------------------------------
+
+@test "local-io-error runs the configured handler with DRBD's environment and exits with its status" {
+	golden local-io-error -- -c $C/handler.conf --hostname alice -d local-io-error r0
+	export HANDLER_OUT="$BATS_TEST_TMPDIR/handler.out"
+	run -5 "$DUETADM" -c $C/handler.conf --hostname alice local-io-error r0
+	run cat "$HANDLER_OUT"
+	assert_output 'r0 minor 0 r0'
+	# the minor the kernel names wins over the configuration's list
+	run -5 env DRBD_MINOR=7 DUET_MINOR=7 "$DUETADM" -c $C/handler.conf --hostname alice local-io-error r0
+	run cat "$HANDLER_OUT"
+	assert_output 'r0 minor 7 r0'
+	# no handler: nothing runs, exit 0, said on stderr
+	rm -f "$HANDLER_OUT"
+	run -0 --separate-stderr "$DUETADM" -c $C/handler.conf --hostname alice local-io-error r1
+	assert_equal "$stderr" 'duetadm: r1: no local-io-error handler configured'
+	[ ! -e "$HANDLER_OUT" ] || fail "a handler ran for r1"
+}
+
+@test "up and attach make the device link, down removes it (dry run)" {
+	run -0 "$DUETADM" -c $C/handler.conf --hostname alice -d attach r0
+	assert_output --partial '# r0: create link /dev/drbd0 -> /dev/duet0'
+	run -0 "$DUETADM" -c $C/handler.conf --hostname alice -d down r0
+	assert_output --partial '# r0: remove link /dev/drbd0 -> /dev/duet0'
+	# "device minor 1" has no path of its own: no link
+	run -0 "$DUETADM" -c $C/handler.conf --hostname alice -d up r1
+	refute_output --partial 'link'
+}
