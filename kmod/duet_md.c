@@ -301,7 +301,13 @@ int duet_md_detach(struct duet_device *dev, bool failed)
 
 	duet_md_release(dev, &b, &dev->meta);
 	duet_md_bitmap_free(dev);
-	set_capacity(dev->disk, 0);
+	/*
+	 * After a failure the size stays, so that a mounted file system
+	 * gets EIO from duet_submit_bio (not "beyond end of device") and
+	 * can be unmounted; an attach sets it again.
+	 */
+	if (!failed)
+		set_capacity(dev->disk, 0);
 
 	ns = dev->state;
 	ns.disk = DUET_D_DISKLESS;
