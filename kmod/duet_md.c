@@ -228,6 +228,7 @@ static int duet_md_attach_disk(struct duet_device *dev,
 	err = duet_md_write_sb(dev);
 	if (err) {
 		duet_md_detach(dev, true);
+		set_capacity(dev->disk, 0);	/* it never was attached */
 		snprintf(info, info_size, "writing the meta data failed: error %d", err);
 		return err;
 	}
