@@ -180,7 +180,8 @@ assert_clean_dmesg() {
 	assert_output --regexp 'disk:Failed'
 	assert_output --regexp 'disk:Diskless'
 	# I/O after the detach fails cleanly; the file system unmounts
-	run on alice 'echo after > /drbd/c && sync -f /drbd'
+	# (O_DIRECT: the write goes to the device now, not to the page cache)
+	run on alice 'gdd if=/dev/zero of=/drbd/c bs=4k count=1 oflag=direct 2>&1'
 	assert_failure
 	run on alice 'umount /drbd'
 	assert_success
