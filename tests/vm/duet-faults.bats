@@ -242,6 +242,23 @@ assert_clean_dmesg() {
 	assert_clean_dmesg
 }
 
+@test "step 5b: a failed meta-data write detaches, even under pass_on" {
+	run use_policy pass_on
+	assert_success
+	on alice 'dmesg -c >/dev/null'
+	disk_fail alice vdb write
+	# demotion records the role in the superblock on /dev/vdb
+	run adm secondary r0
+	run wait_until alice 'grep -q "ds:Diskless" /proc/duet' 60
+	assert_success
+	run on alice 'dmesg'
+	assert_output --partial 'duet0: writing the meta-data superblock failed: -5'
+	assert_output --partial 'duet0: meta-data I/O error -5: detaching'
+	assert_output --partial 'duet0: detached from the failed backing disk'
+	disk_heal alice vdb
+	assert_clean_dmesg
+}
+
 @test "step 6: malformed generic netlink requests are refused; the module unloads" {
 	run adm down r0
 	assert_success
