@@ -246,6 +246,8 @@ static void duet_al_work(struct work_struct *w)
 		}
 		spin_unlock_irq(&a->lock);
 		if (!ok) {
+			/* a meta-data write: detach, whatever on-io-error says */
+			duet_md_error(a->dev, -EIO);
 			duet_al_fail_list(&fail);
 			return;
 		}
