@@ -112,12 +112,20 @@ assert_clean_dmesg() {
 }
 
 @test "step 2: queue limits, flush, FUA, discard and write-zeroes as on the backing disk" {
-	local a
-	for a in logical_block_size physical_block_size max_sectors_kb \
-		discard_granularity discard_max_bytes write_zeroes_max_bytes write_cache; do
+	local a v d cap
+	for a in logical_block_size physical_block_size discard_granularity write_cache; do
 		run on alice "cat /sys/block/vda/queue/$a /sys/block/duet0/queue/$a | uniq | wc -l"
 		assert_success
 		[ "$output" = 1 ] || fail "queue/$a differs: $(on alice "cat /sys/block/vda/queue/$a /sys/block/duet0/queue/$a")"
+	done
+	# request sizes: the backing disk's, capped at 8 MiB (the activity
+	# log covers one request with at most three 4 MiB extents)
+	for a in max_sectors_kb:8192 discard_max_bytes:8388608 write_zeroes_max_bytes:8388608; do
+		cap=${a#*:} a=${a%%:*}
+		v=$(on alice "cat /sys/block/vda/queue/$a")
+		d=$(on alice "cat /sys/block/duet0/queue/$a")
+		[ "$v" -gt "$cap" ] && v=$cap
+		[ "$d" = "$v" ] || fail "queue/$a of duet0 is $d, expected $v (vda's, at most $cap)"
 	done
 	run on alice 'cat /sys/block/duet0/queue/discard_max_bytes'
 	[ "$output" -gt 0 ] || fail "vda in the bed has no discard: $output"
