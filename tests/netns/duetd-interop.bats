@@ -14,6 +14,9 @@ load lib/duetd
 bats_load_library bats-support
 bats_load_library bats-assert
 
+# setup_file (builds the cluster with _make_cluster), teardown_file, setup, teardown
+dd_bats_hooks duetd-interop
+
 GROUP="nodea hbdummy::r1 hbdummy::r2"
 
 _make_cluster() {
@@ -30,29 +33,6 @@ _make_cluster() {
 	done
 	# the reader of each serial end must run before the other side writes
 	hb_start nodea && dd_start nodeb
-}
-
-setup_file() {
-	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
-	dd_have_binaries || return 0
-	if ! _make_cluster; then
-		[[ -z ${BED_DIR:-} ]] || bed_save_logs setup_file-duetd-interop
-		return 1
-	fi
-}
-
-teardown_file() {
-	[[ -z ${BED_DIR:-} ]] || bed_cleanup
-}
-
-setup() {
-	dd_have_binaries || skip "duetd is not built ($DUETD)"
-}
-
-teardown() {
-	if [[ -z ${BATS_TEST_COMPLETED:-} && -d ${BED_DIR:-/nonexistent} ]]; then
-		bed_save_logs "duetd-interop-$BATS_TEST_NAME"
-	fi
 }
 
 note() {

@@ -12,6 +12,9 @@ load lib/duetd
 bats_load_library bats-support
 bats_load_library bats-assert
 
+# setup_file (builds the cluster with _make_cluster), teardown_file, setup, teardown
+dd_bats_hooks duetd-load
+
 GROUP="nodea hbdummy::r1"
 
 _make_cluster() {
@@ -27,29 +30,6 @@ _make_cluster() {
 		hb_install_resource "$n" hbdummy || return 1
 	done
 	dd_start nodea nodeb
-}
-
-setup_file() {
-	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
-	dd_have_binaries || return 0
-	if ! _make_cluster; then
-		[[ -z ${BED_DIR:-} ]] || bed_save_logs setup_file-duetd-load
-		return 1
-	fi
-}
-
-teardown_file() {
-	[[ -z ${BED_DIR:-} ]] || bed_cleanup
-}
-
-setup() {
-	dd_have_binaries || skip "duetd is not built ($DUETD)"
-}
-
-teardown() {
-	if [[ -z ${BATS_TEST_COMPLETED:-} && -d ${BED_DIR:-/nonexistent} ]]; then
-		bed_save_logs "duetd-load-$BATS_TEST_NAME"
-	fi
 }
 
 @test "a minute of CPU and disk load on both nodes: no false failover" {

@@ -11,6 +11,9 @@ load lib/duetd
 bats_load_library bats-support
 bats_load_library bats-assert
 
+# setup_file (builds the cluster with _make_cluster), teardown_file, setup, teardown
+dd_bats_hooks duetd-media
+
 _make_cluster() {
 	local n
 	bed_init &&
@@ -24,29 +27,6 @@ _make_cluster() {
 			--extra "bcast eth0" --extra "mcast eth1 239.77.0.1 5694 1 0" || return 1
 	done
 	dd_start nodea nodeb
-}
-
-setup_file() {
-	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
-	dd_have_binaries || return 0
-	if ! _make_cluster; then
-		[[ -z ${BED_DIR:-} ]] || bed_save_logs setup_file-duetd-media
-		return 1
-	fi
-}
-
-teardown_file() {
-	[[ -z ${BED_DIR:-} ]] || bed_cleanup
-}
-
-setup() {
-	dd_have_binaries || skip "duetd is not built ($DUETD)"
-}
-
-teardown() {
-	if [[ -z ${BATS_TEST_COMPLETED:-} && -d ${BED_DIR:-/nonexistent} ]]; then
-		bed_save_logs "duetd-media-$BATS_TEST_NAME"
-	fi
 }
 
 @test "bcast and mcast: both nodes active, both links up" {

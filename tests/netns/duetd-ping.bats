@@ -14,6 +14,9 @@ load lib/duetd
 bats_load_library bats-support
 bats_load_library bats-assert
 
+# setup_file (builds the cluster with _make_cluster), teardown_file, setup, teardown
+dd_bats_hooks duetd-ping
+
 GROUP="nodea hbdummy::r1 hbdummy::r2"
 
 _make_cluster() {
@@ -32,29 +35,6 @@ _make_cluster() {
 	done
 	node_boot nodec || return 1
 	dd_start nodea nodeb
-}
-
-setup_file() {
-	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
-	dd_have_binaries || return 0
-	if ! _make_cluster; then
-		[[ -z ${BED_DIR:-} ]] || bed_save_logs setup_file-duetd-ping
-		return 1
-	fi
-}
-
-teardown_file() {
-	[[ -z ${BED_DIR:-} ]] || bed_cleanup
-}
-
-setup() {
-	dd_have_binaries || skip "duetd is not built ($DUETD)"
-}
-
-teardown() {
-	if [[ -z ${BATS_TEST_COMPLETED:-} && -d ${BED_DIR:-/nonexistent} ]]; then
-		bed_save_logs "duetd-ping-$BATS_TEST_NAME"
-	fi
 }
 
 _ping_status() {

@@ -13,6 +13,9 @@ load lib/duetd
 bats_load_library bats-support
 bats_load_library bats-assert
 
+# setup_file (builds the cluster with _make_cluster), teardown_file, setup, teardown
+dd_bats_hooks duetd-respawn
+
 _make_cluster() {
 	local n
 	bed_init &&
@@ -29,29 +32,6 @@ _make_cluster() {
 		touch "$(node_path nodea /etc/ha.d)/rsp-exit-100-b" || return 1
 	node_boot nodea nodeb && node_exec nodea mkdir -m 1777 -p /run/rsp || return 1
 	dd_start nodea nodeb
-}
-
-setup_file() {
-	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
-	dd_have_binaries || return 0
-	if ! _make_cluster; then
-		[[ -z ${BED_DIR:-} ]] || bed_save_logs setup_file-duetd-respawn
-		return 1
-	fi
-}
-
-teardown_file() {
-	[[ -z ${BED_DIR:-} ]] || bed_cleanup
-}
-
-setup() {
-	dd_have_binaries || skip "duetd is not built ($DUETD)"
-}
-
-teardown() {
-	if [[ -z ${BATS_TEST_COMPLETED:-} && -d ${BED_DIR:-/nonexistent} ]]; then
-		bed_save_logs "duetd-respawn-$BATS_TEST_NAME"
-	fi
 }
 
 # starts INSTANCE: how many times the client was started

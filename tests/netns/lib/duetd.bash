@@ -118,3 +118,31 @@ dd_dropped() {
 dd_group() {
 	dd_jq "${1:-}" ".groups[] | select(.key == \"${2:-}\") | .${3:-owner}"
 }
+
+# dd_bats_hooks NAME: the bats hooks every duetd test file shares:
+# setup_file builds the file's cluster with its _make_cluster (once, tests
+# in order) unless duetd is not built; teardown_file removes the bed;
+# setup skips without duetd; teardown keeps a failed test's logs as
+# NAME-<test> (setup_file-NAME when the cluster could not be built).
+dd_bats_hooks() {
+	DD_BATS_NAME=${1:?dd_bats_hooks NAME}
+	setup_file() {
+		export BATS_NO_PARALLELIZE_WITHIN_FILE=true
+		dd_have_binaries || return 0
+		if ! _make_cluster; then
+			[[ -z ${BED_DIR:-} ]] || bed_save_logs "setup_file-$DD_BATS_NAME"
+			return 1
+		fi
+	}
+	teardown_file() {
+		[[ -z ${BED_DIR:-} ]] || bed_cleanup
+	}
+	setup() {
+		dd_have_binaries || skip "duetd is not built ($DUETD)"
+	}
+	teardown() {
+		if [[ -z ${BATS_TEST_COMPLETED:-} && -d ${BED_DIR:-/nonexistent} ]]; then
+			bed_save_logs "$DD_BATS_NAME-$BATS_TEST_NAME"
+		fi
+	}
+}
