@@ -26,7 +26,8 @@
 #include "daemon/duetd/dd.h"
 
 #define DD_RX_BUF 65536
-#define DD_RX_BURST 64
+#define DD_RX_BURST 64	/* datagrams taken per wake-up at most */
+#define DD_RX_BATCH 4	/* datagrams per recvmmsg() */
 
 const char *dd_media_kind(const struct dd_medium *m)
 {
@@ -54,33 +55,57 @@ static struct dd_medium *rx_medium(struct dd *d, struct dd_medium *owner,
 	return owner;
 }
 
+/*
+ * One recvmmsg() takes every datagram queued (up to DD_RX_BATCH): the
+ * usual wake-up for one heartbeat costs one receive call, where a
+ * recvfrom() loop needed a second one to see EAGAIN. The buffers are
+ * static; only the pages a datagram touches become resident.
+ */
 static gboolean udp_readable(gint fd, GIOCondition cond, gpointer data)
 {
 	struct dd_medium *owner = data;
 	struct dd *d = owner->dd;
-	static unsigned char buf[DD_RX_BUF];
+	static unsigned char buf[DD_RX_BATCH][DD_RX_BUF];
+	struct sockaddr_in src[DD_RX_BATCH];
+	struct iovec iov[DD_RX_BATCH];
+	struct mmsghdr mm[DD_RX_BATCH];
 
 	(void)cond;
-	for (int i = 0; i < DD_RX_BURST; i++) {
-		struct sockaddr_in src;
-		socklen_t slen = sizeof(src);
-		char from[64], ip[INET_ADDRSTRLEN];
-		ssize_t n;
+	for (int got = 0; got < DD_RX_BURST;) {
+		int n;
 
-		memset(&src, 0, sizeof(src));
-		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&src, &slen);
+		memset(mm, 0, sizeof(mm));
+		memset(src, 0, sizeof(src));
+		for (int i = 0; i < DD_RX_BATCH; i++) {
+			iov[i].iov_base = buf[i];
+			iov[i].iov_len = sizeof(buf[i]);
+			mm[i].msg_hdr.msg_name = &src[i];
+			mm[i].msg_hdr.msg_namelen = sizeof(src[i]);
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, mm, DD_RX_BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				qb_log(LOG_WARNING, "WARN: %s: receive error: %s", owner->spec,
 				       strerror(errno));
 			break;
 		}
-		if (!inet_ntop(AF_INET, &src.sin_addr, ip, sizeof(ip)))
-			snprintf(ip, sizeof(ip), "?");
-		snprintf(from, sizeof(from), "%s:%u", ip, ntohs(src.sin_port));
-		if ((size_t)n > sizeof(buf))	/* MSG_TRUNC: the real length */
-			n = (ssize_t)sizeof(buf) + 1;
-		dd_cluster_rx(d, rx_medium(d, owner, &src), buf, (size_t)n, from);
+		for (int i = 0; i < n; i++) {
+			char from[64], ip[INET_ADDRSTRLEN];
+			size_t len = mm[i].msg_len;
+
+			if (!inet_ntop(AF_INET, &src[i].sin_addr, ip, sizeof(ip)))
+				snprintf(ip, sizeof(ip), "?");
+			snprintf(from, sizeof(from), "%s:%u", ip, ntohs(src[i].sin_port));
+			/* MSG_TRUNC: msg_len is the real length */
+			if (len > sizeof(buf[i]) || (mm[i].msg_hdr.msg_flags & MSG_TRUNC))
+				len = sizeof(buf[i]) + 1;
+			dd_cluster_rx(d, rx_medium(d, owner, &src[i]), buf[i], len, from);
+		}
+		got += n;
+		if (n < DD_RX_BATCH)
+			break;	/* the queue is empty */
 	}
 	return G_SOURCE_CONTINUE;
 }
