@@ -3,7 +3,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,27 +83,158 @@ void dd_pidfile_remove(const char *path)
 		unlink(path);
 }
 
-/* resident + not-yet-touched mappings: VmSize is what mlockall would lock */
-static unsigned long vm_size_kb(void)
+/* "Field: N kB" of /proc/self/status */
+static unsigned long status_kb(const char *field)
 {
 	FILE *f = fopen("/proc/self/status", "re");
 	char line[256];
+	size_t fl = strlen(field);
 	unsigned long kb = 0;
 
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmSize: %lu kB", &kb) == 1)
+		if (strncmp(line, field, fl) == 0 && line[fl] == ':') {
+			kb = strtoul(line + fl + 1, NULL, 10);
 			break;
+		}
 	fclose(f);
 	return kb;
+}
+
+struct used_map {
+	unsigned long start, len_kb, rss_kb;
+};
+
+/* densest first: resident share of the mapping, descending */
+static int by_density(const void *a, const void *b)
+{
+	const struct used_map *x = a, *y = b;
+	unsigned long long l = (unsigned long long)x->rss_kb * y->len_kb;
+	unsigned long long r = (unsigned long long)y->rss_kb * x->len_kb;
+
+	return l > r ? -1 : l < r;
+}
+
+/*
+ * Without CAP_IPC_LOCK, mlockall() refuses when everything mapped exceeds
+ * RLIMIT_MEMLOCK, and mlock() counts the whole length of a range. Lock,
+ * on fault, the mappings this process uses (some page resident: its own
+ * image, heap, stack, the blackbox and the libraries), the most densely
+ * used first, as long as they fit in the limit: what is left out is
+ * library code mapped but hardly touched (libsystemd's compression and
+ * crypto dependencies). Returns the kB locked; *skipped_kb gets the size
+ * of the mappings left out and *skipped_rss_kb their resident part.
+ */
+static unsigned long lock_used_mappings(unsigned long limit_kb, unsigned long *skipped_kb,
+					unsigned long *skipped_rss_kb)
+{
+	enum { MAX_MAPS = 512 };
+	static struct used_map maps[MAX_MAPS];
+	FILE *f = fopen("/proc/self/smaps", "re");
+	char line[512];
+	unsigned long start = 0, len_kb = 0, locked = 0, rss;
+	size_t n = 0;
+	bool have = false;
+
+	*skipped_kb = *skipped_rss_kb = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long a, b;
+		char perms[8];
+		int pos = 0;
+
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s%n", &a, &b, perms, &pos) == 3) {
+			const char *name = line + pos;
+
+			start = a;
+			len_kb = (b - a) / 1024;
+			/* the readable mappings, not the kernel's [vvar] & co */
+			have = perms[0] == 'r' && !strstr(name, "[vvar") &&
+			       !strstr(name, "[vdso]") && !strstr(name, "[vsyscall]");
+			continue;
+		}
+		if (!have || sscanf(line, "Rss: %lu kB", &rss) != 1)
+			continue;
+		have = false;
+		if (rss == 0 || len_kb == 0)
+			continue;
+		if (n == MAX_MAPS) {
+			*skipped_kb += len_kb;
+			*skipped_rss_kb += rss;
+			continue;
+		}
+		maps[n++] = (struct used_map){ start, len_kb, rss };
+	}
+	fclose(f);
+	qsort(maps, n, sizeof(maps[0]), by_density);
+	for (size_t i = 0; i < n; i++) {
+		if (locked + maps[i].len_kb > limit_kb ||
+		    mlock2((void *)maps[i].start, maps[i].len_kb * 1024, MLOCK_ONFAULT) < 0) {
+			*skipped_kb += maps[i].len_kb;
+			*skipped_rss_kb += maps[i].rss_kb;
+			continue;
+		}
+		locked += maps[i].len_kb;
+	}
+	return locked;
+}
+
+/*
+ * Lock memory so that paging never delays a heartbeat, without making the
+ * daemon bigger: MCL_ONFAULT locks the pages resident now and each page of
+ * the current mappings once it is touched, instead of faulting in every
+ * mapped page (MCL_CURRENT alone would make all 10 MB of libraries
+ * resident). Later mappings (a thread's stack, a malloc arena) stay
+ * pageable, so no allocation can fail on the limit at run time.
+ */
+static void lock_memory(void)
+{
+	struct rlimit rl;
+	unsigned long mapped_kb = status_kb("VmSize"), limit_kb, locked_kb;
+	unsigned long skipped_kb, skipped_rss_kb;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+		rl.rlim_cur = 0;
+	limit_kb = rl.rlim_cur == RLIM_INFINITY ? ULONG_MAX : (unsigned long)(rl.rlim_cur / 1024);
+	if (mlockall(MCL_CURRENT | MCL_ONFAULT) == 0) {
+		qb_log(LOG_INFO, "Locked memory: all %lu kB mapped, pages locked as they are "
+		       "used (%lu kB resident now)", mapped_kb, status_kb("VmRSS"));
+		return;
+	}
+	if (errno == EINVAL) {
+		/* a kernel before 4.4 (no MCL_ONFAULT): everything or nothing */
+		if (mapped_kb > limit_kb) {
+			qb_log(LOG_WARNING,
+			       "WARN: not locking memory: %lu kB mapped, RLIMIT_MEMLOCK is %lu kB "
+			       "(raise LimitMEMLOCK to lock it)", mapped_kb, limit_kb);
+			return;
+		}
+		if (mlockall(MCL_CURRENT) < 0)
+			qb_log(LOG_WARNING, "WARN: cannot lock %lu kB into memory: %s",
+			       mapped_kb, strerror(errno));
+		else
+			qb_log(LOG_INFO, "Locked %lu kB into memory", mapped_kb);
+		return;
+	}
+	/* ENOMEM/EPERM: more mapped than RLIMIT_MEMLOCK, no CAP_IPC_LOCK */
+	locked_kb = lock_used_mappings(limit_kb, &skipped_kb, &skipped_rss_kb);
+	if (skipped_rss_kb * 4 <= skipped_kb)
+		qb_log(LOG_INFO, "Locked memory: %lu kB of mappings in use, pages locked as "
+		       "they are used (%lu kB mapped, RLIMIT_MEMLOCK %lu kB; left pageable: "
+		       "%lu kB of hardly used library mappings, %lu kB resident)",
+		       locked_kb, mapped_kb, limit_kb, skipped_kb, skipped_rss_kb);
+	else
+		qb_log(LOG_WARNING, "WARN: memory partly locked: %lu kB of mappings in use "
+		       "locked, %lu kB (%lu kB resident) did not fit in RLIMIT_MEMLOCK "
+		       "(%lu kB; raise LimitMEMLOCK to lock them)", locked_kb, skipped_kb,
+		       skipped_rss_kb, limit_kb);
 }
 
 void dd_realtime(bool on, int prio)
 {
 	struct sched_param sp = { 0 };
-	struct rlimit rl;
-	unsigned long need_kb;
 
 	if (!on)
 		return;
@@ -113,27 +246,7 @@ void dd_realtime(bool on, int prio)
 		       sp.sched_priority, strerror(errno));
 	else
 		qb_log(LOG_INFO, "Realtime scheduling: SCHED_RR priority %d", sp.sched_priority);
-
-	/*
-	 * Lock only what we map now (MCL_CURRENT); later growth stays
-	 * pageable, so the lock never fails at run time. Check the limit
-	 * first: Heartbeat tries and fails under the stock 8 MB limit.
-	 */
-	need_kb = vm_size_kb();
-	if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0)
-		rl.rlim_cur = 0;
-	if (rl.rlim_cur != RLIM_INFINITY && need_kb * 1024 > rl.rlim_cur) {
-		qb_log(LOG_WARNING,
-		       "WARN: not locking memory: %lu kB mapped, RLIMIT_MEMLOCK is %lu kB "
-		       "(raise LimitMEMLOCK to lock it)",
-		       need_kb, (unsigned long)(rl.rlim_cur / 1024));
-		return;
-	}
-	if (mlockall(MCL_CURRENT) < 0)
-		qb_log(LOG_WARNING, "WARN: cannot lock %lu kB into memory: %s", need_kb,
-		       strerror(errno));
-	else
-		qb_log(LOG_INFO, "Locked %lu kB into memory", need_kb);
+	lock_memory();
 }
 
 int dd_generation(const char *statedir, bool use_time, uint64_t *gen)
