@@ -232,6 +232,58 @@ static void lock_memory(void)
 		       skipped_rss_kb, limit_kb);
 }
 
+/*
+ * Start-up (configuration parsing, name resolution, the first IPC and
+ * socket set-up) runs code that the idle loop never runs again, and the
+ * kernel maps file pages around each fault (fault-around, 64 kB), so most
+ * of libc's and GLib's text and symbol tables end up in our page tables.
+ * Drop the page table entries of the read-only file mappings (text,
+ * read-only data) once started: the pages stay in the page cache and the
+ * loop faults back only what it uses. Only mappings without a private
+ * (copy-on-write) page are touched, so relocated data (RELRO) is never
+ * discarded.
+ */
+static unsigned long trim_text(void)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	char line[512];
+	unsigned long start = 0, end = 0, anon, rss = 0, dropped = 0;
+	bool text = false;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long a, b;
+		char perms[8];
+		int pos = 0;
+
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s%n", &a, &b, perms, &pos) == 3) {
+			const char *name = line + pos;
+
+			name += strspn(name, " \t");
+			start = a;
+			end = b;
+			rss = 0;
+			/* text and read-only data, not writable, file-backed */
+			text = (strcmp(perms, "r-xp") == 0 || strcmp(perms, "r--p") == 0) &&
+			       name[0] == '/';
+			continue;
+		}
+		if (!text)
+			continue;
+		if (sscanf(line, "Rss: %lu kB", &rss) == 1)
+			continue;
+		if (sscanf(line, "Anonymous: %lu kB", &anon) != 1)
+			continue;
+		text = false;
+		if (anon == 0 && rss > 0 &&
+		    madvise((void *)start, end - start, MADV_DONTNEED) == 0)
+			dropped += rss;
+	}
+	fclose(f);
+	return dropped;
+}
+
 void dd_realtime(bool on, int prio)
 {
 	struct sched_param sp = { 0 };
@@ -246,7 +298,16 @@ void dd_realtime(bool on, int prio)
 		       sp.sched_priority, strerror(errno));
 	else
 		qb_log(LOG_INFO, "Realtime scheduling: SCHED_RR priority %d", sp.sched_priority);
-	lock_memory();
+}
+
+void dd_memory_settle(bool lock)
+{
+	unsigned long dropped = trim_text();
+
+	qb_log(LOG_DEBUG, "start-up done: %lu kB of read-only file pages unmapped (still cached)",
+	       dropped);
+	if (lock)
+		lock_memory();
 }
 
 int dd_generation(const char *statedir, bool use_time, uint64_t *gen)

@@ -17,11 +17,15 @@ pid_t dd_pidfile_running(const char *path);
 int dd_pidfile_write(const char *path);
 void dd_pidfile_remove(const char *path);
 
-/*
- * SCHED_RR (prio, 1 if < 1) and mlockall(MCL_CURRENT|MCL_FUTURE) when the
- * memory we have fits RLIMIT_MEMLOCK; one warning otherwise.
- */
+/* SCHED_RR (prio, 1 if < 1); a warning when refused. */
 void dd_realtime(bool on, int prio);
+/*
+ * Once started: unmap the start-up's library text (it stays cached) and,
+ * with lock (realtime on), lock memory on fault: mlockall(MCL_CURRENT|
+ * MCL_ONFAULT), or without CAP_IPC_LOCK the mappings in use that fit in
+ * RLIMIT_MEMLOCK. Says what was locked.
+ */
+void dd_memory_settle(bool lock);
 
 /*
  * STATEDIR/hb_generation: 16-byte right-aligned decimal, read, incremented

@@ -293,6 +293,7 @@ int main(int argc, char **argv)
 	g_unix_signal_add(SIGHUP, on_hup, d);
 	g_unix_signal_add(SIGUSR1, on_usr, d);
 	report(&report_fd, '0');
+	dd_memory_settle(d->conf.realtime);
 	g_main_loop_run(d->loop);
 	rc = d->exit_code;
 	dd_respawn_stop(d);
