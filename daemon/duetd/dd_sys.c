@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -303,6 +304,9 @@ void dd_realtime(bool on, int prio)
 void dd_memory_settle(bool lock)
 {
 	unsigned long dropped = trim_text();
+
+	/* give back the heap the start-up freed (configuration text, IPC) */
+	malloc_trim(0);
 
 	qb_log(LOG_DEBUG, "start-up done: %lu kB of read-only file pages unmapped (still cached)",
 	       dropped);

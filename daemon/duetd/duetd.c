@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,13 @@ int main(int argc, char **argv)
 	bool test = false, kill_ = false, status = false;
 	int report_fd = -1, c, rc = 1;
 
+	/*
+	 * One malloc arena: GLib's worker thread (signals, child watches)
+	 * would otherwise get its own, 64 MB of address space that counts
+	 * against RLIMIT_MEMLOCK and a few resident pages, for a thread that
+	 * hardly allocates.
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	d->argv = argv;
 	d->confdir = DUET_SYSCONFDIR "/ha.d";
 	d->pidfile = "/run/duetd.pid";
