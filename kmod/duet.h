@@ -26,6 +26,9 @@
 #define DUET_MAX_MINORS 256
 #define DUET_RES_NAME_MAX 63
 #define DUET_DEV_PATH_MAX 255
+#define DUET_CPU_MASK_LEN 255
+/* Disk options kept by attribute number (uapi enum duet_disk_attr). */
+#define DUET_DISK_OPTS_NR 32
 
 struct duet_device;
 struct duet_alog;
@@ -36,6 +39,9 @@ struct duet_resource {
 	char name[DUET_RES_NAME_MAX + 1];
 	struct list_head devices;	/* duet_device.res_list */
 	bool allow_two_primaries;
+	/* resource options, kept and reported back (GET_CONFIG) */
+	char cpu_mask[DUET_CPU_MASK_LEN + 1];
+	u32 on_no_data;
 };
 
 /* One replicated device (a DRBD "minor"). */
@@ -69,6 +75,17 @@ struct duet_device {
 	struct duet_alog *alog;		/* activity log (duet_al.c) */
 	enum duet_fencing fencing;
 	u32 on_io_error;		/* enum duet_on_io_error */
+	/* what ATTACH named, under conf_lock; valid while attached */
+	char backing_path[DUET_DEV_PATH_MAX + 1];
+	char meta_path[DUET_DEV_PATH_MAX + 1];
+	s32 meta_idx;
+	/*
+	 * Disk options without an effect in this version, under conf_lock:
+	 * kept as given (bit N of disk_opt_set: attribute N) so that
+	 * GET_CONFIG reports what the tools set.
+	 */
+	u64 disk_opt[DUET_DISK_OPTS_NR];
+	u32 disk_opt_set;
 
 	int open_cnt;		/* under conf_lock: opens of /dev/duetN */
 	atomic_t in_flight;	/* bios submitted to the backing disk */
@@ -156,6 +173,8 @@ void duet_proc_drbd_exit(void);
 struct duet_resource *duet_res_find(const char *name);
 int duet_res_create(const char *name, struct duet_resource **out);
 int duet_res_destroy(struct duet_resource *res);
+/* The resource after the @skip first ones, NULL past the end. */
+struct duet_resource *duet_res_nth(unsigned long skip);
 void duet_res_destroy_all(void);
 
 /* duet_nl.c: generic netlink control and events */

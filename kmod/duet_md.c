@@ -209,6 +209,9 @@ static int duet_md_attach_disk(struct duet_device *dev,
 	dev->meta = m;
 	dev->fencing = c->fencing;
 	dev->on_io_error = c->on_io_error;
+	strscpy(dev->backing_path, c->backing, sizeof(dev->backing_path));
+	strscpy(dev->meta_path, c->meta, sizeof(dev->meta_path));
+	dev->meta_idx = c->meta_idx;
 
 	ns = dev->state;
 	ns.disk = duet_md_disk_state(sb.flags, c->fencing);

@@ -96,6 +96,7 @@ static atomic_t duet_event_seq = ATOMIC_INIT(0);
 struct duet_req_ctx {
 	struct genl_info *info;
 	struct nlattr *ctx[DUET_CTX_A_MAX + 1];
+	struct nlattr *res_opts[DUET_RES_A_MAX + 1];
 	struct nlattr *dev_conf[DUET_DEV_A_MAX + 1];
 	struct nlattr *disk[DUET_DISK_A_MAX + 1];
 	struct nlattr *flags[DUET_FLAG_A_MAX + 1];
@@ -114,6 +115,10 @@ static int duet_nl_parse(struct duet_req_ctx *r, struct genl_info *info)
 	if (a[DUET_A_CTX])
 		err = nla_parse_nested(r->ctx, DUET_CTX_A_MAX, a[DUET_A_CTX],
 				       duet_ctx_policy, info->extack);
+	if (!err && a[DUET_A_RES_OPTS])
+		err = nla_parse_nested(r->res_opts, DUET_RES_A_MAX,
+				       a[DUET_A_RES_OPTS], duet_res_policy,
+				       info->extack);
 	if (!err && a[DUET_A_DEVICE_CONF])
 		err = nla_parse_nested(r->dev_conf, DUET_DEV_A_MAX,
 				       a[DUET_A_DEVICE_CONF], duet_dev_policy,
@@ -193,6 +198,109 @@ static int duet_nl_put_reply(struct sk_buff *skb, u32 retcode,
 		return -EMSGSIZE;
 	nla_nest_end(skb, n);
 	return 0;
+}
+
+static int duet_nl_put_disk_conf(struct sk_buff *skb, struct duet_device *dev)
+{
+	struct nlattr *n = nla_nest_start(skb, DUET_A_DISK_CONF);
+	int t, err = 0;
+
+	if (!n || nla_put_u32(skb, DUET_DISK_A_ON_IO_ERROR, dev->on_io_error) ||
+	    nla_put_u32(skb, DUET_DISK_A_FENCING, dev->fencing))
+		return -EMSGSIZE;
+	if (dev->backing.bdev &&
+	    (nla_put_string(skb, DUET_DISK_A_BACKING_DEV, dev->backing_path) ||
+	     nla_put_string(skb, DUET_DISK_A_META_DEV, dev->meta_path) ||
+	     nla_put_s32(skb, DUET_DISK_A_META_IDX, dev->meta_idx) ||
+	     nla_put_u32(skb, DUET_DISK_A_AL_EXTENTS, dev->sb.al_extents)))
+		return -EMSGSIZE;
+	for (t = 0; t <= DUET_DISK_A_MAX && !err; t++) {
+		u64 v = dev->disk_opt[t];
+
+		if (!(dev->disk_opt_set & BIT(t)))
+			continue;
+		switch (duet_disk_policy[t].type) {
+		case NLA_U8:
+			err = nla_put_u8(skb, t, v);
+			break;
+		case NLA_S32:
+			err = nla_put_s32(skb, t, (s32)v);
+			break;
+		case NLA_U64:
+			err = nla_put_u64_64bit(skb, t, v, DUET_DISK_A_UNSPEC);
+			break;
+		default:
+			err = nla_put_u32(skb, t, v);
+			break;
+		}
+	}
+	if (err)
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+	return 0;
+}
+
+/*
+ * GET_CONFIG of one minor (CTX, STATE, STATS, RES_OPTS, DEVICE_CONF,
+ * DISK_CONF), or of a resource without minors (CTX, RES_OPTS). No
+ * NET_CONF: this version keeps no network configuration.
+ */
+static int duet_nl_put_config(struct sk_buff *skb, struct duet_resource *res,
+			      struct duet_device *dev)
+{
+	struct nlattr *n;
+	int err = 0;
+
+	if (dev) {
+		err = duet_nl_put_state(skb, dev);
+	} else {
+		n = nla_nest_start(skb, DUET_A_CTX);
+		if (!n || nla_put_string(skb, DUET_CTX_A_RES_NAME, res->name))
+			return -EMSGSIZE;
+		nla_nest_end(skb, n);
+	}
+	if (err)
+		return err;
+	n = nla_nest_start(skb, DUET_A_RES_OPTS);
+	if (!n || nla_put_string(skb, DUET_RES_A_CPU_MASK, res->cpu_mask) ||
+	    nla_put_u32(skb, DUET_RES_A_ON_NO_DATA, res->on_no_data))
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+	if (!dev)
+		return 0;
+	if (dev->path[0]) {
+		n = nla_nest_start(skb, DUET_A_DEVICE_CONF);
+		if (!n || nla_put_string(skb, DUET_DEV_A_PATH, dev->path))
+			return -EMSGSIZE;
+		nla_nest_end(skb, n);
+	}
+	mutex_lock(&dev->conf_lock);
+	err = duet_nl_put_disk_conf(skb, dev);
+	mutex_unlock(&dev->conf_lock);
+	return err;
+}
+
+/* Answer a GET_CONFIG request for @res's minor @dev (or @res alone). */
+static int duet_nl_reply_config(struct duet_req_ctx *r, u32 retcode,
+				struct duet_resource *res,
+				struct duet_device *dev)
+{
+	struct genl_info *info = r->info;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &duet_genl_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr || duet_nl_put_reply(skb, retcode, r->text) ||
+	    (res && duet_nl_put_config(skb, res, dev))) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
 }
 
 /* Answer a request with its retcode, and the device's state if given. */
@@ -293,15 +401,80 @@ static int duet_nl_check_attach(struct duet_req_ctx *r)
 	return 0;
 }
 
+/*
+ * Resource options: kept and reported by GET_CONFIG; this version has no
+ * use for them yet (no peer to lose, no worker threads to pin).
+ */
+static void duet_nl_store_res_opts(struct duet_resource *res,
+				   struct duet_req_ctx *r)
+{
+	if (r->res_opts[DUET_RES_A_CPU_MASK])
+		nla_strscpy(res->cpu_mask, r->res_opts[DUET_RES_A_CPU_MASK],
+			    sizeof(res->cpu_mask));
+	if (r->res_opts[DUET_RES_A_ON_NO_DATA])
+		res->on_no_data = nla_get_u32(r->res_opts[DUET_RES_A_ON_NO_DATA]);
+}
+
 static u32 duet_nl_new_resource(struct duet_req_ctx *r)
 {
-	int err = duet_res_create(nla_data(r->ctx[DUET_CTX_A_RES_NAME]), NULL);
+	struct duet_resource *res;
+	int err = duet_res_create(nla_data(r->ctx[DUET_CTX_A_RES_NAME]), &res);
 
 	if (err == -EEXIST)
 		return DUET_RET_RESOURCE_EXISTS;
 	if (err)
 		return err == -ENOMEM ? DUET_RET_NOMEM : DUET_RET_INVALID;
+	duet_nl_store_res_opts(res, r);
 	return DUET_RET_OK;
+}
+
+static u32 duet_nl_res_opts(struct duet_req_ctx *r)
+{
+	duet_nl_store_res_opts(r->res, r);
+	return DUET_RET_OK;
+}
+
+/*
+ * The disk options without an effect yet, kept by attribute number as
+ * their policy types them; on-io-error, fencing and al-extents live in
+ * the device and are not kept here.
+ */
+static bool duet_nl_disk_opt_kept(int type)
+{
+	return type >= DUET_DISK_A_ON_IO_ERROR && type <= DUET_DISK_A_MAX &&
+	       type != DUET_DISK_A_ON_IO_ERROR && type != DUET_DISK_A_FENCING &&
+	       type != DUET_DISK_A_AL_EXTENTS;
+}
+
+static void duet_nl_store_disk_opts(struct duet_device *dev,
+				    struct duet_req_ctx *r)
+{
+	int t;
+
+	lockdep_assert_held(&dev->conf_lock);
+	for (t = 0; t <= DUET_DISK_A_MAX; t++) {
+		const struct nlattr *a = r->disk[t];
+		u64 v;
+
+		if (!a || !duet_nl_disk_opt_kept(t))
+			continue;
+		switch (duet_disk_policy[t].type) {
+		case NLA_U8:
+			v = nla_get_u8(a);
+			break;
+		case NLA_S32:
+			v = (u64)(s64)nla_get_s32(a);
+			break;
+		case NLA_U64:
+			v = nla_get_u64(a);
+			break;
+		default:
+			v = nla_get_u32(a);
+			break;
+		}
+		dev->disk_opt[t] = v;
+		dev->disk_opt_set |= BIT(t);
+	}
 }
 
 static u32 duet_nl_del_resource(struct duet_req_ctx *r)
@@ -356,6 +529,8 @@ static u32 duet_nl_attach(struct duet_req_ctx *r)
 
 	mutex_lock(&dev->conf_lock);
 	err = duet_md_attach(dev, &c, r->text, sizeof(r->text));
+	if (!err)
+		duet_nl_store_disk_opts(dev, r);
 	mutex_unlock(&dev->conf_lock);
 	switch (err) {
 	case 0:
@@ -393,24 +568,47 @@ static u32 duet_nl_detach(struct duet_req_ctx *r)
 	return ret;
 }
 
+static const char * const duet_nl_ioerr_names[] = {
+	[DUET_IOERR_PASS_ON] = "pass_on",
+	[DUET_IOERR_CALL_HANDLER] = "call-local-io-error",
+	[DUET_IOERR_DETACH] = "detach",
+};
+
 /*
  * Disk options of an attached or diskless minor. This version applies
- * on-io-error and fencing (at once, to the next error); the other disk
- * options are accepted and have no effect until resync and the activity
- * log's tuning exist.
+ * on-io-error and fencing (at once, to the next error); al-extents is
+ * sized at attach, so a different value is refused while attached. The
+ * other disk options are kept and reported back, and have no effect
+ * until resync and the activity log's tuning exist.
  */
 static u32 duet_nl_disk_opts(struct duet_req_ctx *r)
 {
 	struct duet_device *dev = r->dev;
 	unsigned long flags;
+	u32 old_ioerr;
 
 	mutex_lock(&dev->conf_lock);
+	if (r->disk[DUET_DISK_A_AL_EXTENTS] && dev->backing.bdev &&
+	    nla_get_u32(r->disk[DUET_DISK_A_AL_EXTENTS]) != dev->sb.al_extents) {
+		snprintf(r->text, sizeof(r->text),
+			 "%s: al-extents %u is in force until the next attach (asked for %u): detach, then attach",
+			 dev->disk->disk_name, dev->sb.al_extents,
+			 nla_get_u32(r->disk[DUET_DISK_A_AL_EXTENTS]));
+		mutex_unlock(&dev->conf_lock);
+		return DUET_RET_INVALID;
+	}
 	spin_lock_irqsave(&dev->state_lock, flags);
+	old_ioerr = dev->on_io_error;
 	if (r->disk[DUET_DISK_A_ON_IO_ERROR])
 		dev->on_io_error = nla_get_u32(r->disk[DUET_DISK_A_ON_IO_ERROR]);
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 	if (r->disk[DUET_DISK_A_FENCING])
 		dev->fencing = nla_get_u32(r->disk[DUET_DISK_A_FENCING]);
+	duet_nl_store_disk_opts(dev, r);
+	if (old_ioerr != dev->on_io_error)
+		pr_info("%s: on-io-error %s (was %s)\n", dev->disk->disk_name,
+			duet_nl_ioerr_names[dev->on_io_error],
+			duet_nl_ioerr_names[old_ioerr]);
 	mutex_unlock(&dev->conf_lock);
 	return DUET_RET_OK;
 }
@@ -511,6 +709,7 @@ static const struct duet_nl_cmd duet_nl_cmds[] = {
 	  duet_nl_disk_opts },
 	{ DUET_CMD_PRIMARY, DUET_NEED_RES, NULL, duet_nl_primary },
 	{ DUET_CMD_SECONDARY, DUET_NEED_RES, NULL, duet_nl_secondary },
+	{ DUET_CMD_RES_OPTS, DUET_NEED_RES, NULL, duet_nl_res_opts },
 };
 
 static int duet_nl_doit(struct sk_buff *skb, struct genl_info *info)
@@ -590,7 +789,64 @@ static int duet_nl_status_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* GET_STATUS for one minor or one resource: a message per volume. */
+/*
+ * GET_CONFIG of every resource, a message per minor (and one for a
+ * resource without minors): cb->args[0] is the resource to go on with,
+ * cb->args[1] how many of its messages went out already.
+ */
+static int duet_nl_config_one(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct duet_resource *res, struct duet_device *dev)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &duet_genl_family, NLM_F_MULTI, DUET_CMD_GET_CONFIG);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (duet_nl_put_config(skb, res, dev)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int duet_nl_config_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct duet_resource *res;
+	struct duet_device *dev;
+	unsigned long i;
+	int err = 0;
+
+	mutex_lock(&duet_conf_lock);
+	while (!err && (res = duet_res_nth(cb->args[0]))) {
+		i = 0;
+		if (list_empty(&res->devices) && !cb->args[1]) {
+			err = duet_nl_config_one(skb, cb, res, NULL);
+			if (!err)
+				cb->args[1]++;
+		}
+		list_for_each_entry(dev, &res->devices, res_list) {
+			if (i++ < cb->args[1])
+				continue;
+			err = duet_nl_config_one(skb, cb, res, dev);
+			if (err)
+				break;
+			cb->args[1]++;
+		}
+		if (!err) {
+			cb->args[0]++;
+			cb->args[1] = 0;
+		}
+	}
+	mutex_unlock(&duet_conf_lock);
+	return skb->len;
+}
+
+/*
+ * GET_STATUS and GET_CONFIG for one minor or one resource: a message per
+ * volume.
+ */
 static int duet_nl_status(struct sk_buff *skb, struct genl_info *info)
 {
 	struct duet_resource *res = NULL;
@@ -611,7 +867,19 @@ static int duet_nl_status(struct sk_buff *skb, struct genl_info *info)
 		if (!res)
 			ret = DUET_RET_NO_RESOURCE;
 	}
-	if (res && !list_empty(&res->devices)) {
+	if (info->genlhdr->cmd == DUET_CMD_GET_CONFIG) {
+		if (dev)
+			res = dev->res;
+		if (res && !dev && !list_empty(&res->devices)) {
+			list_for_each_entry(dev, &res->devices, res_list) {
+				err = duet_nl_reply_config(&r, ret, res, dev);
+				if (err)
+					break;
+			}
+		} else {
+			err = duet_nl_reply_config(&r, ret, res, dev);
+		}
+	} else if (res && !list_empty(&res->devices)) {
 		list_for_each_entry(dev, &res->devices, res_list) {
 			err = duet_nl_reply(&r, ret, dev);
 			if (err)
@@ -644,7 +912,8 @@ static const struct genl_ops duet_genl_ops[] = {
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = DUET_CMD_SECONDARY, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = DUET_CMD_GET_CONFIG, .doit = duet_nl_doit },
+	{ .cmd = DUET_CMD_GET_CONFIG, .doit = duet_nl_status,
+	  .dumpit = duet_nl_config_dump },
 	{ .cmd = DUET_CMD_DISK_OPTS, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = DUET_CMD_CONNECT, .doit = duet_nl_doit,
@@ -719,6 +988,7 @@ int duet_nl_init(void)
 		     (int)DUET_FENCING_RESOURCE_ONLY);
 	BUILD_BUG_ON((int)DUET_FEN_RESOURCE_AND_STONITH !=
 		     (int)DUET_FENCING_RESOURCE_AND_STONITH);
+	BUILD_BUG_ON(DUET_DISK_A_MAX >= DUET_DISK_OPTS_NR);
 	return genl_register_family(&duet_genl_family);
 }
 

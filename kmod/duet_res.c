@@ -54,6 +54,17 @@ int duet_res_destroy(struct duet_resource *res)
 	return 0;
 }
 
+struct duet_resource *duet_res_nth(unsigned long skip)
+{
+	struct duet_resource *res;
+
+	lockdep_assert_held(&duet_conf_lock);
+	list_for_each_entry(res, &duet_resources, list)
+		if (!skip--)
+			return res;
+	return NULL;
+}
+
 /* Module unload: every minor (detached first) and every resource. */
 void duet_res_destroy_all(void)
 {
