@@ -326,6 +326,23 @@ int adm_verb_events(struct adm_ctx *c)
 	return rc;
 }
 
+/* Is duet.ko there to ask? Quietly: a dry run works without it. */
+static bool module_loaded(void)
+{
+	struct adm_nl *nl;
+	char err[256];
+
+	if (adm_nl_open(&nl, err, sizeof(err)) != ADM_NL_OK)
+		return false;
+	adm_nl_close(nl);
+	return true;
+}
+
+/*
+ * adjust reads the running configuration (GET_CONFIG) and sends what
+ * differs; a dry run prints that instead, and when duet.ko is not loaded
+ * it prints what adjust of an unconfigured resource would send.
+ */
 int adm_verb_adjust(struct adm_ctx *c)
 {
 	struct adm_plan get = { 0 }, p = { 0 };
@@ -335,7 +352,7 @@ int adm_verb_adjust(struct adm_ctx *c)
 	int rc;
 
 	status_plan(c, &get, DUET_CMD_GET_CONFIG);
-	if (c->dry_run) {
+	if (c->dry_run && !module_loaded()) {
 		struct dconf_sb sb = { 0 };
 
 		adm_plan_print(&get, &sb);

@@ -116,8 +116,11 @@ static const struct verb verbs[] = {
 	{ "adjust", V_RES, ADM_OPT_DISCARD, run_adjust,
 	  "make the running configuration match the file",
 	  "Reads the running configuration (GET_CONFIG) and sends only what\n"
-	  "differs. With --dry-run the running configuration is not read and\n"
-	  "the resource is taken to be down.\n" },
+	  "differs: a resource that is down is brought up, changed disk options\n"
+	  "are sent with DISK_OPTS, nothing is sent when nothing differs. With\n"
+	  "--dry-run it prints those requests; when duet.ko is not loaded the\n"
+	  "running configuration cannot be read and the resource is taken to\n"
+	  "be down.\n" },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))

@@ -311,6 +311,55 @@ static void test_adjust_disks(void **state)
 	adm_plan_free(&run);
 }
 
+/*
+ * What this duet.ko answers: no NET_CONF (it keeps no network
+ * configuration), one disk option changed, then a reply with a minor
+ * but no volume and a disk without its meta index: no crash, only the
+ * connect, the DISK_OPTS, then a re-attach.
+ */
+static void hide(struct adm_attr *n, int type)
+{
+	for (size_t i = 0; i < n->nkids; i++)
+		if (n->kids[i]->type == type)
+			n->kids[i]->type = 1000;	/* in no attribute set */
+}
+
+static void test_adjust_module_reply(void **state)
+{
+	struct adm_plan run = { 0 }, p = { 0 };
+	struct adm_attr *d;
+
+	(void)state;
+	running_from_up(&run, &cfg->res[0]);
+	for (size_t i = 0; i < run.n; i++)
+		hide(&run.msgs[i].top, DUET_A_NET_CONF);
+	adm_plan_adjust(&p, cfg, &cfg->res[0], run.msgs, run.n, NULL);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.msgs[0].cmd, DUET_CMD_CONNECT);
+	adm_plan_free(&p);
+
+	d = run_nest(&run, 0, DUET_A_DISK_CONF);
+	adm_put_num(d, DUET_DISK_A_ON_IO_ERROR,
+		    (num(&run.msgs[0], DUET_A_DISK_CONF, DUET_DISK_A_ON_IO_ERROR) + 1) % 3);
+	adm_plan_adjust(&p, cfg, &cfg->res[0], run.msgs, run.n, NULL);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.msgs[0].cmd, DUET_CMD_DISK_OPTS);
+	assert_int_equal(num(&p.msgs[0], DUET_A_CTX, DUET_CTX_A_MINOR), 4);
+	assert_null(adm_find(adm_msg_find(&p.msgs[0], DUET_A_DISK_CONF),
+			     DUET_DISK_A_BACKING_DEV));
+	adm_plan_free(&p);
+
+	hide(d, DUET_DISK_A_META_IDX);
+	hide(run_nest(&run, 1, DUET_A_CTX), DUET_CTX_A_VOLUME);
+	adm_plan_adjust(&p, cfg, &cfg->res[0], run.msgs, run.n, NULL);
+	assert_int_equal(p.n, 5);
+	assert_int_equal(p.msgs[0].cmd, DUET_CMD_DETACH);
+	assert_int_equal(p.msgs[1].cmd, DUET_CMD_ATTACH);
+	assert_int_equal(p.msgs[2].cmd, DUET_CMD_NEW_MINOR);	/* no volume: unknown */
+	adm_plan_free(&p);
+	adm_plan_free(&run);
+}
+
 /* ---- status printers -------------------------------------------------- */
 
 static void status_msg(struct adm_plan *s, const char *res, int vol, int minor,
@@ -431,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_adjust_in_sync),
 		cmocka_unit_test(test_adjust_differences),
 		cmocka_unit_test(test_adjust_disks),
+		cmocka_unit_test(test_adjust_module_reply),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_schema),
 	};
