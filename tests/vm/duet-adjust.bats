@@ -14,14 +14,7 @@
 
 load lib/bed
 
-missing() {
-	local build=${DUET_BUILDDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
-	if [ -z "${DUET_KO:-}" ] || [ ! -f "${DUET_KO:-}" ]; then
-		echo "DUET_KO is not set or not built (tests/run-tier vm builds duet.ko)"
-	elif [ ! -x "$build/daemon/duetadm" ]; then
-		echo "$build/daemon/duetadm is not built (make)"
-	fi
-}
+missing() { duet_missing duetadm; }
 
 setup_file() {
 	local src build

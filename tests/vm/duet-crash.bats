@@ -26,14 +26,7 @@ resource r0 {
   on bob   { address 10.77.0.2:7788; }
 }'
 
-missing() {
-	local adm=${DUET_BUILDDIR:-$BATS_TEST_DIRNAME/../..}/daemon/duetadm
-	if [ -z "${DUET_KO:-}" ] || [ ! -f "$DUET_KO" ]; then
-		echo "DUET_KO is not set or missing (tests/run-tier vm builds duet.ko)"
-	elif [ ! -x "$adm" ]; then
-		echo "duetadm is not built ($adm)"
-	fi
-}
+missing() { duet_missing duetadm; }
 
 setup_file() {
 	[ -z "$(missing)" ] || return 0

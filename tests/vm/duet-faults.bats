@@ -32,11 +32,10 @@ EOF
 }
 
 missing() {
-	local adm=${DUET_BUILDDIR:-$BATS_TEST_DIRNAME/../..}/daemon/duetadm
-	if [ -z "${DUET_KO:-}" ] || [ ! -f "$DUET_KO" ]; then
-		echo "DUET_KO is not set or missing (tests/run-tier vm builds duet.ko)"
-	elif [ ! -x "$adm" ]; then
-		echo "duetadm is not built ($adm)"
+	local why
+	why=$(duet_missing duetadm)
+	if [ -n "$why" ]; then
+		echo "$why"
 	elif ! command -v cc >/dev/null; then
 		echo "no C compiler for tests/kmod/nlfuzz.c"
 	fi

@@ -9,22 +9,14 @@
 
 load lib/bed
 
-duet_ko_missing() {
-	if [ -z "${DUET_KO:-}" ]; then
-		echo "DUET_KO is not set (tests/run-tier vm builds duet.ko and sets it)"
-	elif [ ! -f "$DUET_KO" ]; then
-		echo "DUET_KO=$DUET_KO does not exist (duet.ko not built yet)"
-	fi
-}
-
 setup_file() {
-	[ -z "$(duet_ko_missing)" ] || return 0
+	[ -z "$(duet_missing)" ] || return 0
 	bed_setup_file alice --
 }
 teardown_file() { bed_teardown_file; }
 setup() {
 	local why
-	why=$(duet_ko_missing)
+	why=$(duet_missing)
 	[ -z "$why" ] || skip "$why"
 	bed_setup
 }

@@ -759,3 +759,19 @@ bed_teardown() {
 	fi
 	return 0
 }
+
+# duet_missing [duetadm]: why a test of duet.ko cannot run here, empty when
+# it can. DUET_KO must name a built duet.ko (tests/run-tier vm builds it);
+# with "duetadm", daemon/duetadm must be built in $DUET_BUILDDIR (default:
+# the source tree). Test files skip with this text.
+duet_missing() {
+	local build
+	build=${DUET_BUILDDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
+	if [ -z "${DUET_KO:-}" ]; then
+		echo "DUET_KO is not set (tests/run-tier vm builds duet.ko and sets it)"
+	elif [ ! -f "$DUET_KO" ]; then
+		echo "DUET_KO=$DUET_KO does not exist (duet.ko not built yet)"
+	elif [ "${1:-}" = duetadm ] && [ ! -x "$build/daemon/duetadm" ]; then
+		echo "$build/daemon/duetadm is not built (make)"
+	fi
+}
