@@ -96,7 +96,10 @@ note() {
 
 @test "kill -9 of the stock node: duetd takes the group" {
 	local t0 t1
-	sleep 2
+	# both resource layers settled: a kill during a transition is another test
+	run wait_until 20 eval '[[ $(hb_rscstatus nodea) == all && $(dd_jq nodeb .rsc_state) == stable ]]'
+	assert_success
+	sleep 1
 	t0=$(date +%s.%N)
 	node_kill nodea
 	run wait_until 15 hbdummy_running nodeb r2
@@ -115,7 +118,14 @@ note() {
 	assert_success
 	run dd_wait_nodestatus nodeb nodea active 30
 	assert_success
-	sleep 3
+	# the restarted stock node has finished its start-up resource exchange
+	# (it holds nothing, the group stays on nodeb) before nodeb dies
+	run wait_until 20 eval '[[ $(hb_rscstatus nodea) == none && $(dd_jq nodeb .rsc_state) == stable ]]'
+	assert_success
+	# (its second "Initial resource acquisition complete" since the bed began)
+	run wait_until 10 eval '(( $(grep -c "Initial resource acquisition complete" "$(hb_log_path nodea)") >= 2 ))'
+	assert_success
+	sleep 1
 	t0=$(date +%s.%N)
 	node_kill nodeb
 	run wait_until 20 hbdummy_running nodea r2
