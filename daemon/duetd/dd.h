@@ -45,9 +45,11 @@ struct dd_medium {
 	char spec[160];		/* "eth1 10.78.0.2" */
 	int fd;
 	bool fd_owner;		/* several UDP media may share one socket */
+	int beat_fd;		/* the owner's unwatched socket of plain heartbeats, or -1 */
 	guint watch;
 	struct sockaddr_in dst;	/* where we send (UDP) */
 	uint64_t tx, rx, dropped;
+	uint64_t rx_beats;	/* of rx, heartbeats read on the tick (beat_fd) */
 	uint64_t last_drop_log_ms;
 	uint64_t drops_since_log;
 	/* serial */
@@ -112,8 +114,9 @@ struct dd {
 	char ld[64];		/* cached /proc/loadavg */
 	uint64_t ld_at;
 	uint64_t live_next_ms;
-	guint timer;
-	uint64_t timer_at;
+	uint64_t live_clock_ms;	/* latest time handed to the liveness core */
+	GSource *tick;		/* the one timer (dd_cluster_reschedule) */
+	uint64_t timer_at;	/* its deadline, 0 when not armed */
 
 	struct dd_medium *media;
 	size_t nmedia;
@@ -159,6 +162,14 @@ void dd_cluster_stop(struct dd *d);
 void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t len,
 		   const char *from);
 /*
+ * The same for one that arrived at monotonic time at_ms (it may have been
+ * read late), without judging deadlines: the caller calls
+ * dd_cluster_settle() once it has read everything queued.
+ */
+void dd_cluster_rx_at(struct dd *d, struct dd_medium *m, const void *buf, size_t len,
+		      const char *from, uint64_t at_ms);
+void dd_cluster_settle(struct dd *d);
+/*
  * Sends a message to the cluster: control fields, seq (unless NS_), signed
  * with the active key, on every medium. m's fields are replaced in place.
  * dest may be NULL. Returns 0 or -1.
@@ -172,6 +183,12 @@ const char *dd_peer_status(const struct dd *d, size_t i);
 /* dd_media.c: sockets and ttys */
 int dd_media_open(struct dd *d);
 void dd_media_close(struct dd *d);
+/*
+ * Reads the plain heartbeats queued on the unwatched sockets (dd_beat.h),
+ * in arrival order and with their arrival times. Called before anything
+ * else a wake-up handles, so messages are seen in the order they came.
+ */
+void dd_media_drain_beats(struct dd *d);
 /* Sends wire bytes on one medium (netstring for UDP, classic for serial). */
 void dd_media_send(struct dd *d, struct dd_medium *m, const void *buf, size_t len);
 const char *dd_media_kind(const struct dd_medium *m);

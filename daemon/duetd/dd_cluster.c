@@ -133,23 +133,35 @@ const char *dd_peer_status(const struct dd *d, size_t i)
  * Puts a signed message on every medium: netstring on UDP, classic on
  * serial. With seq, the netstring encoding is kept for retransmission.
  */
+/* m in one wire format, malloc'ed; NULL (and *len < 0) on failure */
+static char *encode(struct dd *d, const struct hb_msg *m, enum hb_fmt fmt, long *len)
+{
+	char *buf;
+
+	*len = hb_auth_encode(m, fmt, &d->keys, NULL, 0);
+	if (*len <= 0)
+		return NULL;
+	buf = malloc((size_t)*len);
+	if (buf && hb_auth_encode(m, fmt, &d->keys, buf, (size_t)*len) == *len)
+		return buf;
+	free(buf);
+	*len = -1;
+	return NULL;
+}
+
 static void wire_out(struct dd *d, const struct hb_msg *m, uint64_t seq)
 {
-	long nl = hb_auth_encode(m, HB_FMT_NETSTRING, &d->keys, NULL, 0);
-	long cl = hb_auth_encode(m, HB_FMT_CLASSIC, &d->keys, NULL, 0);
-	char *nbuf = NULL, *cbuf = NULL;
+	bool serial = false;
+	long nl, cl = 0;
+	char *nbuf, *cbuf = NULL;
 
-	if (nl > 0 && (nbuf = malloc((size_t)nl)) &&
-	    hb_auth_encode(m, HB_FMT_NETSTRING, &d->keys, nbuf, (size_t)nl) != nl) {
-		free(nbuf);
-		nbuf = NULL;
-	}
-	if (cl > 0 && (cbuf = malloc((size_t)cl)) &&
-	    hb_auth_encode(m, HB_FMT_CLASSIC, &d->keys, cbuf, (size_t)cl) != cl) {
-		free(cbuf);
-		cbuf = NULL;
-	}
-	if (!nbuf || !cbuf)
+	for (size_t i = 0; i < d->nmedia; i++)
+		serial |= d->media[i].cfg->kind == HB_MEDIA_SERIAL;
+	/* the netstring form is also what retransmission keeps */
+	nbuf = encode(d, m, HB_FMT_NETSTRING, &nl);
+	if (serial)
+		cbuf = encode(d, m, HB_FMT_CLASSIC, &cl);
+	if (!nbuf || (serial && !cbuf))
 		qb_log(LOG_ERR, "ERROR: cannot encode a %s message (%ld/%ld)",
 		       hb_msg_str(m, "t") ? hb_msg_str(m, "t") : "?", nl, cl);
 	for (size_t i = 0; i < d->nmedia; i++) {
@@ -415,6 +427,8 @@ static void live_tick(struct dd *d, uint64_t now)
 {
 	struct hb_live_evq q = { .n = 0 };
 
+	if (now > d->live_clock_ms)
+		d->live_clock_ms = now;
 	d->live_next_ms = hb_live_tick(&d->live, now, &q);
 	handle_events(d, &q);
 }
@@ -478,6 +492,13 @@ static void dispatch(struct dd *d, const struct hb_msg *m, const struct hb_hdr *
 void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t len,
 		   const char *from)
 {
+	dd_cluster_rx_at(d, m, buf, len, from, dd_now_ms());
+	dd_cluster_settle(d);
+}
+
+void dd_cluster_rx_at(struct dd *d, struct dd_medium *m, const void *buf, size_t len,
+		      const char *from, uint64_t at_ms)
+{
 	struct hb_live_evq q = { .n = 0 };
 	enum hb_live_verdict v;
 	struct hb_msg msg;
@@ -486,6 +507,14 @@ void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t le
 	uint64_t now = dd_now_ms();
 	bool to_us;
 	int idx, rc;
+
+	/*
+	 * A heartbeat read on the tick counts from when it arrived, but the
+	 * liveness core never sees time go backwards: not before what it was
+	 * last told (it may have ticked since the datagram came).
+	 */
+	if (at_ms < now)
+		now = at_ms > d->live_clock_ms ? at_ms : d->live_clock_ms;
 
 	if (len > HB_MSG_MAX_WIRE) {
 		dd_cluster_drop(d, m, DD_DROP_OVERSIZED, from, "over 256 KiB");
@@ -527,6 +556,7 @@ void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t le
 		d->peers[idx].has_uuid = true;
 	}
 	to_us = !h.dest || strcasecmp(h.dest, d->localname) == 0;
+	d->live_clock_ms = now;
 	v = hb_live_rx(&d->live, now, idx, m->index, &h, to_us, &q);
 	handle_events(d, &q);
 	switch (v) {
@@ -551,27 +581,83 @@ void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t le
 	case HB_LIVE_OLD:
 		break;
 	}
-	live_tick(d, now);
-	dd_cluster_reschedule(d);
 out:
 	hb_msg_free(&msg);
 }
 
+void dd_cluster_settle(struct dd *d)
+{
+	live_tick(d, dd_now_ms());
+	dd_cluster_reschedule(d);
+}
+
 /* ---- time ----------------------------------------------------------------- */
+
+/*
+ * The one timer is a source created once whose prepare and check compare
+ * the monotonic clock (that of dd_now_ms) with d->timer_at, the deadline
+ * it is armed for: it never fires before that deadline (a relative
+ * g_timeout counts from the loop's cached time and fired a little early,
+ * costing a second pass through the loop on every tick), and re-arming
+ * it is a store, not a new source or a wake-up of the loop.
+ */
+struct dd_tick_source {
+	GSource src;
+	struct dd *d;
+};
+
+static gboolean tick_prepare(GSource *src, gint *timeout)
+{
+	const struct dd *d = ((struct dd_tick_source *)src)->d;
+	gint64 now, at;
+
+	*timeout = -1;
+	if (!d->timer_at)
+		return FALSE;
+	now = g_get_monotonic_time();
+	at = (gint64)d->timer_at * 1000;
+	if (now >= at)
+		return TRUE;
+	/* rounded up: poll() must not return before the deadline */
+	*timeout = (gint)((at - now + 999) / 1000);
+	return FALSE;
+}
+
+static gboolean tick_check(GSource *src)
+{
+	const struct dd *d = ((struct dd_tick_source *)src)->d;
+
+	return d->timer_at && g_get_monotonic_time() >= (gint64)d->timer_at * 1000;
+}
+
+static gboolean tick_dispatch(GSource *src, GSourceFunc cb, gpointer data)
+{
+	((struct dd_tick_source *)src)->d->timer_at = 0;
+	return cb(data);
+}
+
+static GSourceFuncs tick_funcs = {
+	.prepare = tick_prepare,
+	.check = tick_check,
+	.dispatch = tick_dispatch,
+};
 
 static gboolean on_timer(gpointer data)
 {
 	struct dd *d = data;
-	uint64_t now = dd_now_ms();
+	uint64_t now;
 
-	d->timer = 0;
+	/* the peers' heartbeats queued since the last tick, before any
+	 * deadline is judged */
+	dd_media_drain_beats(d);
+	now = dd_now_ms();
 	/* heartbeats go on during a graceful stop: the peer must not take
 	 * the groups before they are stopped here */
 	if (now >= d->next_status_ms)
 		send_status(d);
 	live_tick(d, now);
 	dd_cluster_reschedule(d);
-	return G_SOURCE_REMOVE;
+	return G_SOURCE_CONTINUE;
 }
 
 void dd_cluster_reschedule(struct dd *d)
@@ -590,16 +676,19 @@ void dd_cluster_reschedule(struct dd *d)
 	/*
 	 * Keep an armed timer that fires no later than needed: most packets
 	 * only push deadlines further out, and an early wake-up just ticks
-	 * and re-arms. Re-creating the source on every packet costs more.
+	 * and re-arms.
 	 */
-	if (d->timer && d->timer_at <= next)
+	if (d->timer_at && d->timer_at <= next)
 		return;
-	if (d->timer)
-		g_source_remove(d->timer);
-	d->timer_at = next;
-	d->timer = dd_source_fast(g_timeout_add_full(G_PRIORITY_HIGH,
-						     next > now ? (guint)(next - now) : 0,
-						     on_timer, d, NULL));
+	if (!d->tick) {
+		d->tick = g_source_new(&tick_funcs, sizeof(struct dd_tick_source));
+		((struct dd_tick_source *)d->tick)->d = d;
+		g_source_set_priority(d->tick, G_PRIORITY_HIGH);
+		g_source_set_can_recurse(d->tick, TRUE);
+		g_source_set_callback(d->tick, on_timer, d, NULL);
+		g_source_attach(d->tick, NULL);
+	}
+	d->timer_at = next ? next : 1;
 }
 
 int dd_cluster_start(struct dd *d)
@@ -646,9 +735,12 @@ void dd_cluster_stop(struct dd *d)
 	    hb_msg_add_str(&m, "st", "dead") == HB_OK)
 		dd_cluster_send(d, &m, NULL);
 	hb_msg_free(&m);
-	if (d->timer)
-		g_source_remove(d->timer);
-	d->timer = 0;
+	if (d->tick) {
+		g_source_destroy(d->tick);
+		g_source_unref(d->tick);
+	}
+	d->tick = NULL;
+	d->timer_at = 0;
 	free(d->peer_names);
 	d->peer_names = NULL;
 }

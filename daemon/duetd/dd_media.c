@@ -18,12 +18,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
 #include <qb/qblog.h>
 
 #include "daemon/duetd/dd.h"
+#include "daemon/duetd/dd_beat.h"
 
 #define DD_RX_BUF 65536
 #define DD_RX_BURST 64	/* datagrams taken per wake-up at most */
@@ -55,23 +57,49 @@ static struct dd_medium *rx_medium(struct dd *d, struct dd_medium *owner,
 	return owner;
 }
 
+/* monotonic milliseconds of a kernel receive time stamp (CLOCK_REALTIME) */
+static uint64_t arrival_ms(const struct msghdr *mh, uint64_t now_ms, int64_t now_wall_ms)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c)) {
+		struct timespec ts;
+		int64_t ago;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS ||
+		    c->cmsg_len < CMSG_LEN(sizeof(ts)))
+			continue;
+		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+		ago = now_wall_ms - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+		/* a wall clock step: the read time is the best we have */
+		if (ago < 0 || (uint64_t)ago > now_ms)
+			return now_ms;
+		return now_ms - (uint64_t)ago;
+	}
+	return now_ms;
+}
+
 /*
  * One recvmmsg() takes every datagram queued (up to DD_RX_BATCH): the
  * usual wake-up for one heartbeat costs one receive call, where a
  * recvfrom() loop needed a second one to see EAGAIN. The buffers are
- * static; only the pages a datagram touches become resident.
+ * static; only the pages a datagram touches become resident. Datagrams
+ * carry their kernel arrival time (SO_TIMESTAMPNS), which is what the
+ * liveness core is told for heartbeats read late from beat_fd.
  */
-static gboolean udp_readable(gint fd, GIOCondition cond, gpointer data)
+static void udp_drain(struct dd_medium *owner, int fd, bool beats)
 {
-	struct dd_medium *owner = data;
 	struct dd *d = owner->dd;
 	static unsigned char buf[DD_RX_BATCH][DD_RX_BUF];
+	static union {
+		char b[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl[DD_RX_BATCH];
 	struct sockaddr_in src[DD_RX_BATCH];
 	struct iovec iov[DD_RX_BATCH];
 	struct mmsghdr mm[DD_RX_BATCH];
 
-	(void)cond;
 	for (int got = 0; got < DD_RX_BURST;) {
+		uint64_t now;
+		int64_t wall;
 		int n;
 
 		memset(mm, 0, sizeof(mm));
@@ -83,6 +111,8 @@ static gboolean udp_readable(gint fd, GIOCondition cond, gpointer data)
 			mm[i].msg_hdr.msg_namelen = sizeof(src[i]);
 			mm[i].msg_hdr.msg_iov = &iov[i];
 			mm[i].msg_hdr.msg_iovlen = 1;
+			mm[i].msg_hdr.msg_control = ctl[i].b;
+			mm[i].msg_hdr.msg_controllen = sizeof(ctl[i].b);
 		}
 		n = recvmmsg(fd, mm, DD_RX_BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
 		if (n < 0) {
@@ -91,9 +121,13 @@ static gboolean udp_readable(gint fd, GIOCondition cond, gpointer data)
 				       strerror(errno));
 			break;
 		}
+		now = dd_now_ms();
+		wall = dd_wall_ms();
 		for (int i = 0; i < n; i++) {
 			char from[64], ip[INET_ADDRSTRLEN];
 			size_t len = mm[i].msg_len;
+			struct dd_medium *m = rx_medium(d, owner, &src[i]);
+			uint64_t rx0;
 
 			if (!inet_ntop(AF_INET, &src[i].sin_addr, ip, sizeof(ip)))
 				snprintf(ip, sizeof(ip), "?");
@@ -101,12 +135,38 @@ static gboolean udp_readable(gint fd, GIOCondition cond, gpointer data)
 			/* MSG_TRUNC: msg_len is the real length */
 			if (len > sizeof(buf[i]) || (mm[i].msg_hdr.msg_flags & MSG_TRUNC))
 				len = sizeof(buf[i]) + 1;
-			dd_cluster_rx(d, rx_medium(d, owner, &src[i]), buf[i], len, from);
+			rx0 = m->rx;
+			dd_cluster_rx_at(d, m, buf[i], len, from,
+					 arrival_ms(&mm[i].msg_hdr, now, wall));
+			/* counted as rx: from a peer (not our own broadcast) */
+			if (beats && m->rx > rx0)
+				m->rx_beats++;
 		}
 		got += n;
 		if (n < DD_RX_BATCH)
 			break;	/* the queue is empty */
 	}
+}
+
+void dd_media_drain_beats(struct dd *d)
+{
+	for (size_t i = 0; i < d->nmedia; i++) {
+		struct dd_medium *m = &d->media[i];
+
+		if (m->fd_owner && m->beat_fd >= 0)
+			udp_drain(m, m->beat_fd, true);
+	}
+}
+
+static gboolean udp_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct dd_medium *owner = data;
+
+	(void)cond;
+	/* heartbeats that came before this datagram are seen before it */
+	dd_media_drain_beats(owner->dd);
+	udp_drain(owner, fd, false);
+	dd_cluster_settle(owner->dd);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -155,7 +215,9 @@ static int iface_broadcast(const char *ifname, struct in_addr *out)
 	return rc < 0 ? -1 : 0;
 }
 
-static int udp_socket(const struct dd_medium *m, unsigned port)
+/* reuse_port: join a SO_REUSEPORT group (the bcast/ucast socket and its
+ * heartbeat companion) */
+static int udp_socket(const struct dd_medium *m, unsigned port, bool reuse_port)
 {
 	const char *ifname = m->cfg->ifname;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
@@ -168,7 +230,10 @@ static int udp_socket(const struct dd_medium *m, unsigned port)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (reuse_port)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
 	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
 				 (socklen_t)strlen(ifname) + 1) < 0) {
@@ -184,6 +249,45 @@ static int udp_socket(const struct dd_medium *m, unsigned port)
 		return -1;
 	}
 	return fd;
+}
+
+static int attach_prog(int fd, int opt, uint32_t base, uint32_t hit, uint32_t miss)
+{
+	struct sock_filter prog[DD_BEAT_PROG_MAX];
+	struct sock_fprog fp = { .filter = prog };
+
+	fp.len = (unsigned short)dd_beat_prog(prog, DD_BEAT_PROG_MAX, base, hit, miss);
+	return setsockopt(fd, SOL_SOCKET, opt, &fp, sizeof(fp));
+}
+
+/*
+ * The heartbeat companion of a bcast/ucast socket (dd_beat.h): a second
+ * socket in the same SO_REUSEPORT group (index 1: it was bound second),
+ * to which a group program steers unicast plain heartbeats; broadcast
+ * datagrams reach every socket of the group, so each socket also filters
+ * out what belongs to the other. Without the kernel's support (no
+ * SO_ATTACH_REUSEPORT_CBPF) the companion is closed and every datagram
+ * wakes the loop as before.
+ */
+static void beat_companion(struct dd_medium *m)
+{
+	int fd = udp_socket(m, m->cfg->port, true);
+
+	m->beat_fd = -1;
+	if (fd < 0)
+		return;
+	if (attach_prog(m->fd, SO_ATTACH_REUSEPORT_CBPF, 0, 1, 0) < 0 ||
+	    attach_prog(fd, SO_ATTACH_FILTER, 8, 0xffffffffu, 0) < 0) {
+		qb_log(LOG_INFO, "%s: heartbeats wake the loop (no steering: %s)", m->spec,
+		       strerror(errno));
+		close(fd);
+		return;
+	}
+	/* without this the main socket also sees broadcast heartbeats: harmless */
+	if (attach_prog(m->fd, SO_ATTACH_FILTER, 8, 0, 0xffffffffu) < 0)
+		qb_log(LOG_DEBUG, "%s: no filter on the main socket: %s", m->spec,
+		       strerror(errno));
+	m->beat_fd = fd;
 }
 
 static int mcast_setup(struct dd_medium *m)
@@ -258,7 +362,7 @@ static int udp_open(struct dd *d, struct dd_medium *m)
 			}
 		}
 	}
-	m->fd = udp_socket(m, c->port);
+	m->fd = udp_socket(m, c->port, is_shared_kind(c->kind));
 	if (m->fd < 0)
 		return -1;
 	m->fd_owner = true;
@@ -267,6 +371,9 @@ static int udp_open(struct dd *d, struct dd_medium *m)
 		m->fd = -1;
 		return -1;
 	}
+	/* (mcast media have their own socket and are not steered yet) */
+	if (is_shared_kind(c->kind))
+		beat_companion(m);
 	m->watch = dd_source_fast(g_unix_fd_add_full(G_PRIORITY_HIGH, m->fd, G_IO_IN,
 						    udp_readable, m, NULL));
 	return 0;
@@ -286,6 +393,7 @@ int dd_media_open(struct dd *d)
 		m->index = (int)i;
 		m->cfg = c;
 		m->fd = -1;
+		m->beat_fd = -1;
 		switch (c->kind) {
 		case HB_MEDIA_SERIAL:
 			snprintf(m->name, sizeof(m->name), "%s", c->dev);
@@ -341,7 +449,10 @@ void dd_media_close(struct dd *d)
 		m->watch = 0;
 		if (m->fd >= 0 && m->fd_owner)
 			close(m->fd);
+		if (m->beat_fd >= 0 && m->fd_owner)
+			close(m->beat_fd);
 		m->fd = -1;
+		m->beat_fd = -1;
 	}
 	free(d->media);
 	d->media = NULL;

@@ -157,6 +157,8 @@ static gboolean serial_readable(gint fd, GIOCondition cond, gpointer data)
 	unsigned char buf[4096];
 	ssize_t n;
 
+	/* UDP heartbeats that came before these bytes are seen before them */
+	dd_media_drain_beats(d);
 	n = read(fd, buf, sizeof(buf));
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)

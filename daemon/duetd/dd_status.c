@@ -89,6 +89,7 @@ static void media_json(struct dd *d, struct dd_json *j)
 		dd_json_kstr(j, "name", m->name);
 		dd_json_kuint(j, "tx", m->tx);
 		dd_json_kuint(j, "rx", m->rx);
+		dd_json_kuint(j, "rx_beats", m->rx_beats);
 		dd_json_kuint(j, "dropped", m->dropped);
 		dd_json_obj_end(j);
 	}

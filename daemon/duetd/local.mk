@@ -8,7 +8,8 @@ daemon_duetd_duetd_SOURCES = \
 	daemon/duetd/dd_config.c daemon/duetd/dd_config.h \
 	daemon/duetd/dd_log.c daemon/duetd/dd_log.h \
 	daemon/duetd/dd_sys.c daemon/duetd/dd_sys.h \
-	daemon/duetd/dd_media.c daemon/duetd/dd_serial.c \
+	daemon/duetd/dd_media.c daemon/duetd/dd_beat.c daemon/duetd/dd_beat.h \
+	daemon/duetd/dd_serial.c \
 	daemon/duetd/dd_cluster.c daemon/duetd/dd_ping.c \
 	daemon/duetd/dd_ipc.c daemon/duetd/dd_ipc_proto.h \
 	daemon/duetd/dd_status.c daemon/duetd/dd_hooks.c daemon/duetd/dd_fifo.c \
@@ -37,3 +38,10 @@ noinst_PROGRAMS += tests/netns/tools/dd_probe
 tests_netns_tools_dd_probe_SOURCES = tests/netns/tools/dd_probe.c
 tests_netns_tools_dd_probe_CFLAGS = $(AM_CFLAGS) $(LIBQB_CFLAGS)
 tests_netns_tools_dd_probe_LDADD = $(LIBQB_LIBS)
+
+# the heartbeat steering programs, on this machine's kernel (loopback)
+check_PROGRAMS += tests/unit/test_dd_beat
+tests_unit_test_dd_beat_SOURCES = tests/unit/test_dd_beat.c daemon/duetd/dd_beat.c
+tests_unit_test_dd_beat_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dd_beat_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dd_beat_LDADD = $(CMOCKA_LIBS)

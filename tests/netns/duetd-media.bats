@@ -43,6 +43,24 @@ _make_cluster() {
 	assert_output 0
 }
 
+@test "bcast: heartbeats reach only the tick's socket, never twice" {
+	local b0 b1 r0 r1
+	b0=$(dd_jq nodea '.media[] | select(.type == "bcast") | .rx_beats')
+	r0=$(dd_jq nodea '.media[] | select(.type == "bcast") | .rx')
+	sleep 2
+	b1=$(dd_jq nodea '.media[] | select(.type == "bcast") | .rx_beats')
+	r1=$(dd_jq nodea '.media[] | select(.type == "bcast") | .rx')
+	echo "# bcast on nodea over 2 s: rx $r0 -> $r1, heartbeats read on the tick $b0 -> $b1" >&3
+	(( b1 - b0 >= 5 ))
+	# a broadcast reaches every socket bound to the port: each socket's
+	# filter keeps its share. rx counts every datagram from the peer, so
+	# heartbeats taken by both sockets would make it twice rx_beats
+	(( r1 - r0 >= b1 - b0 ))
+	(( r1 - r0 < 2 * (b1 - b0) - 2 ))
+	run dd_jq nodea '.media[] | select(.type == "mcast") | .rx_beats'
+	assert_output 0
+}
+
 @test "cutting the multicast cable is a dead link, not a dead node" {
 	link_down nodeb eth1
 	run wait_until 5 eval '[[ $(dd_linkstatus nodea nodeb eth1) == dead ]]'

@@ -109,6 +109,28 @@ _log_lines() {
 	hb_log_grep nodea "Status update for node nodeb: status active"
 }
 
+@test "the peer's plain heartbeats over ucast are read on the tick, not one wake-up each" {
+	local b0 b1 r0 r1
+	run wait_until 10 eval '(( $(dd_jq nodea ".media[] | select(.type == \"ucast\") | .rx_beats") > 5 ))'
+	assert_success
+	b0=$(dd_jq nodea '.media[] | select(.type == "ucast") | .rx_beats')
+	r0=$(dd_jq nodea '.media[] | select(.type == "ucast") | .rx')
+	sleep 2
+	b1=$(dd_jq nodea '.media[] | select(.type == "ucast") | .rx_beats')
+	r1=$(dd_jq nodea '.media[] | select(.type == "ucast") | .rx')
+	note "ucast on nodea over 2 s: rx $r0 -> $r1, of them heartbeats read on the tick $b0 -> $b1"
+	# keepalive 200 ms: about 10 heartbeats in 2 s, all through the tick
+	(( b1 - b0 >= 5 ))
+	(( r1 - r0 >= b1 - b0 ))
+	# the serial line is not steered
+	run dd_jq nodea '.media[] | select(.type == "serial") | .rx_beats'
+	assert_output 0
+	# and the link is up, its last heartbeat heard within a keepalive or so
+	run dd_jq nodea '.nodes[] | select(.name == "nodeb") | .links[] | select(.medium == 0) | .last_heard_ms'
+	assert_success
+	(( output < 600 ))
+}
+
 @test "duetctl and ha_status read duetd's IPC service" {
 	local bin=${DUET_BUILDDIR:-$_DD_TOP}/daemon/duetd
 	[[ -x $bin/duetctl && -x $bin/ha_status ]] || skip "duetctl/ha_status not built"
