@@ -163,11 +163,11 @@ void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t le
 		   const char *from);
 /*
  * The same for one that arrived at monotonic time at_ms (it may have been
- * read late), without judging deadlines: the caller calls
+ * read late), from src when from is NULL, without judging deadlines: the caller calls
  * dd_cluster_settle() once it has read everything queued.
  */
 void dd_cluster_rx_at(struct dd *d, struct dd_medium *m, const void *buf, size_t len,
-		      const char *from, uint64_t at_ms);
+		      const char *from, const struct sockaddr_in *src, uint64_t at_ms);
 void dd_cluster_settle(struct dd *d);
 /*
  * Sends a message to the cluster: control fields, seq (unless NS_), signed

@@ -5,6 +5,7 @@
  * hb_live_tick (or the next status message, ping or resource timer) asks
  * for. Log lines use Heartbeat's wording so existing log watchers match.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -489,16 +490,30 @@ static void dispatch(struct dd *d, const struct hb_msg *m, const struct hb_hdr *
 	}
 }
 
+/* where a packet came from, formatted only for a drop (fb: 64 bytes) */
+static const char *src_str(char *fb, const char *from, const struct sockaddr_in *src)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	if (from || !src)
+		return from;
+	if (!inet_ntop(AF_INET, &src->sin_addr, ip, sizeof(ip)))
+		snprintf(ip, sizeof(ip), "?");
+	snprintf(fb, 64, "%s:%u", ip, ntohs(src->sin_port));
+	return fb;
+}
+
 void dd_cluster_rx(struct dd *d, struct dd_medium *m, const void *buf, size_t len,
 		   const char *from)
 {
-	dd_cluster_rx_at(d, m, buf, len, from, dd_now_ms());
+	dd_cluster_rx_at(d, m, buf, len, from, NULL, dd_now_ms());
 	dd_cluster_settle(d);
 }
 
 void dd_cluster_rx_at(struct dd *d, struct dd_medium *m, const void *buf, size_t len,
-		      const char *from, uint64_t at_ms)
+		      const char *from, const struct sockaddr_in *src, uint64_t at_ms)
 {
+	char fb[64];
 	struct hb_live_evq q = { .n = 0 };
 	enum hb_live_verdict v;
 	struct hb_msg msg;
@@ -517,13 +532,13 @@ void dd_cluster_rx_at(struct dd *d, struct dd_medium *m, const void *buf, size_t
 		now = at_ms > d->live_clock_ms ? at_ms : d->live_clock_ms;
 
 	if (len > HB_MSG_MAX_WIRE) {
-		dd_cluster_drop(d, m, DD_DROP_OVERSIZED, from, "over 256 KiB");
+		dd_cluster_drop(d, m, DD_DROP_OVERSIZED, src_str(fb, from, src), "over 256 KiB");
 		return;
 	}
 	hb_msg_init(&msg);
 	rc = hb_auth_decode(&d->keys, buf, len, &msg, &w);
 	if (rc != HB_OK) {
-		dd_cluster_drop(d, m, drop_reason(rc), from, hb_strerror(rc));
+		dd_cluster_drop(d, m, drop_reason(rc), src_str(fb, from, src), hb_strerror(rc));
 		return;
 	}
 	rc = hb_msg_hdr(&msg, &h);
@@ -534,14 +549,14 @@ void dd_cluster_rx_at(struct dd *d, struct dd_medium *m, const void *buf, size_t
 			 !h.t ? "no type" : "no source");
 		if (rc != HB_OK)
 			snprintf(why, sizeof(why), "bad field %s", h.bad ? h.bad : "?");
-		dd_cluster_drop(d, m, DD_DROP_MALFORMED, from, why);
+		dd_cluster_drop(d, m, DD_DROP_MALFORMED, src_str(fb, from, src), why);
 		goto out;
 	}
 	if (strcasecmp(h.src, d->localname) == 0)
 		goto out;	/* our own, looped back by bcast/mcast or a self-ucast */
 	idx = hb_live_node(&d->live, h.src);
 	if (idx < 0) {
-		dd_cluster_drop(d, m, DD_DROP_UNKNOWN_NODE, from, h.src);
+		dd_cluster_drop(d, m, DD_DROP_UNKNOWN_NODE, src_str(fb, from, src), h.src);
 		goto out;
 	}
 	m->rx++;
@@ -564,7 +579,7 @@ void dd_cluster_rx_at(struct dd *d, struct dd_medium *m, const void *buf, size_t
 		dispatch(d, &msg, &h, idx, true);
 		break;
 	case HB_LIVE_NOT_FOR_US:
-		dd_cluster_drop(d, m, DD_DROP_NOT_FOR_US, from, NULL);
+		dd_cluster_drop(d, m, DD_DROP_NOT_FOR_US, src_str(fb, from, src), NULL);
 		if (hb_type_is_noseq(h.t))
 			break;
 		/* sequenced messages to another node still say something */
@@ -572,10 +587,10 @@ void dd_cluster_rx_at(struct dd *d, struct dd_medium *m, const void *buf, size_t
 			status_update(d, idx, &h);
 		break;
 	case HB_LIVE_REPLAY:
-		dd_cluster_drop(d, m, DD_DROP_REPLAY, from, "older generation");
+		dd_cluster_drop(d, m, DD_DROP_REPLAY, src_str(fb, from, src), "older generation");
 		break;
 	case HB_LIVE_BAD:
-		dd_cluster_drop(d, m, DD_DROP_MALFORMED, from, "no valid seq");
+		dd_cluster_drop(d, m, DD_DROP_MALFORMED, src_str(fb, from, src), "no valid seq");
 		break;
 	case HB_LIVE_DUPLICATE:
 	case HB_LIVE_OLD:
@@ -645,17 +660,31 @@ static GSourceFuncs tick_funcs = {
 static gboolean on_timer(gpointer data)
 {
 	struct dd *d = data;
-	uint64_t now;
+	uint64_t now = dd_now_ms();
+	/*
+	 * The peers' plain heartbeats wait in the kernel (dd_beat.h) until a
+	 * liveness deadline is near (a node or link would be dead, a
+	 * retransmission is to be asked for): on the last tick before it
+	 * they are read, with their arrival times, and the deadlines are
+	 * judged. While a node or a link is down they are read on every tick,
+	 * so its return is seen within a keepalive. Every other message, an IPC request and a serial frame
+	 * read them first too, so order and what clients see stay right. A
+	 * tick far from any deadline only sends our heartbeat: no receive
+	 * call, and the liveness core is not told a time later than the
+	 * heartbeats still queued (it would take them for late).
+	 */
+	bool due = now + d->conf.keepalive_ms > d->live_next_ms || !hb_live_all_up(&d->live);
 
-	/* the peers' heartbeats queued since the last tick, before any
-	 * deadline is judged */
-	dd_media_drain_beats(d);
-	now = dd_now_ms();
+	if (due) {
+		dd_media_drain_beats(d);
+		now = dd_now_ms();
+	}
 	/* heartbeats go on during a graceful stop: the peer must not take
 	 * the groups before they are stopped here */
 	if (now >= d->next_status_ms)
 		send_status(d);
-	live_tick(d, now);
+	if (due)
+		live_tick(d, now);
 	dd_cluster_reschedule(d);
 	return G_SOURCE_CONTINUE;
 }

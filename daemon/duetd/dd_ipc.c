@@ -206,6 +206,10 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 		memcpy(body, (const char *)data + sizeof(*h), n);
 		body[n] = '\0';
 	}
+	/* the peers' heartbeats queued since the last look (dd_beat.h):
+	 * what a client sees is as fresh as the kernel's queue */
+	dd_media_drain_beats(d);
+	dd_cluster_settle(d);
 	switch (h->id) {
 	case DUETD_IPC_STATUS: {
 		char *snap = dd_status_json(d);

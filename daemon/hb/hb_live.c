@@ -274,6 +274,22 @@ static uint64_t min64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+bool hb_live_all_up(const struct hb_live *l)
+{
+	if (!l->comm_up)
+		return false;
+	for (size_t i = 0; i < l->nnodes; i++) {
+		const struct hb_live_node *n = &l->nodes[i];
+
+		if (n->state != HB_LIVE_ALIVE)
+			return false;
+		for (size_t m = 0; m < l->cfg.nmedia; m++)
+			if (!n->links[m].up)
+				return false;
+	}
+	return true;
+}
+
 uint64_t hb_live_tick(struct hb_live *l, uint64_t now_ms, struct hb_live_evq *q)
 {
 	uint64_t next = UINT64_MAX;

@@ -163,6 +163,13 @@ void hb_live_leave(struct hb_live *l, int node, uint64_t now_ms, struct hb_live_
  * the next tick has something to do (UINT64_MAX if nothing is pending).
  */
 uint64_t hb_live_tick(struct hb_live *l, uint64_t now_ms, struct hb_live_evq *q);
+/*
+ * Communication is up and every node is alive on every medium: the only
+ * news the next heartbeats can bring is that they came, so a caller may
+ * read them late (at the deadline hb_live_tick returns). Otherwise a
+ * returning node or link must be noticed at once.
+ */
+bool hb_live_all_up(const struct hb_live *l);
 
 const char *hb_live_ev_str(enum hb_live_ev_type t);
 const char *hb_live_verdict_str(enum hb_live_verdict v);

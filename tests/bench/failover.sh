@@ -41,7 +41,6 @@ impls=${DUET_BENCH_HA_IMPLS:-$default_impls}
 reps=${DUET_BENCH_FAILOVER_REPS:-5}
 idle_s=${DUET_BENCH_IDLE_S:-60}
 GROUP="nodea hbdummy::r1 hbdummy::r2"
-hz=$(getconf CLK_TCK)
 
 bench_results_init "$results"
 trap 'bed_cleanup >/dev/null 2>&1 || true' EXIT
@@ -79,12 +78,16 @@ impl_pids() {
 	return 0
 }
 
-# cpu_ticks PID...: utime + stime of the processes
-cpu_ticks() {
-	local p t=0 f
+# cpu_ns PID...: CPU time the processes' threads have run, in nanoseconds
+# (/proc/PID/task/TID/schedstat, the scheduler's own count: utime and
+# stime in /proc/PID/stat are 10 ms ticks, too coarse for an idle daemon)
+cpu_ns() {
+	local p t=0 f ns
 	for p in "$@"; do
-		f=$(cut -d' ' -f14,15 "/proc/$p/stat" 2>/dev/null) || continue
-		t=$((t + ${f% *} + ${f#* }))
+		for f in /proc/"$p"/task/*/schedstat; do
+			{ read -r ns _ <"$f"; } 2>/dev/null || continue
+			t=$((t + ns))
+		done
 	done
 	echo "$t"
 }
@@ -111,17 +114,19 @@ failover_once() {
 }
 
 footprint() {
-	local impl=$1 pids c0 c1
+	local impl=$1 pids c0 c1 t0 t1
 	cluster "$impl"
 	sleep 3
 	mapfile -t pids < <(impl_pids "$impl" nodea)
 	[ "${#pids[@]}" -gt 0 ] || die "$impl: no process of $(ha_${impl}_exe) on nodea"
 	bench_record "$impl" "idle nodea: processes" count "${#pids[@]}"
-	c0=$(cpu_ticks "${pids[@]}")
+	c0=$(cpu_ns "${pids[@]}")
+	t0=$(date +%s%N)
 	sleep "$idle_s"
-	c1=$(cpu_ticks "${pids[@]}")
+	c1=$(cpu_ns "${pids[@]}")
+	t1=$(date +%s%N)
 	bench_record "$impl" "idle nodea: CPU over ${idle_s} s" "% of a core" \
-		"$(awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$idle_s" 'BEGIN { printf "%.3f\n", 100 * d / hz / s }')"
+		"$(awk -v d=$((c1 - c0)) -v w=$((t1 - t0)) 'BEGIN { printf "%.3f\n", 100 * d / w }')"
 	bench_record "$impl" "idle nodea: RSS, sum" MB \
 		"$(awk -v k="$(kb_sum VmRSS status "${pids[@]}")" 'BEGIN { printf "%.2f\n", k / 1024 }')"
 	bench_record "$impl" "idle nodea: PSS, sum" MB \

@@ -42,7 +42,12 @@ static const struct sample samples[] = {
 	{ "first byte differs", "##!\n11:(0)t=status,12:(0)st=active,9:(0)dt=3e8,", 0, false },
 	{ "a byte in a middle word differs", "###\n11:(0)t=statuS,12:(0)st=active,9:(0)dt=3e8", 0,
 	  false },
-	{ "an ack", "###\n14:(0)t=NS_ackmsg,12:(0)ackseq=1f,12:(0)src=nodeb,", 0, false },
+	{ "an acknowledgement", "###\n14:(0)t=NS_ackmsg,12:(0)ackseq=1f,12:(0)src=nodeb,", 0,
+	  true },
+	{ "exactly the ack prefix", DD_ACK_PREFIX, 0, true },
+	{ "the ack prefix less its last byte", DD_ACK_PREFIX, sizeof(DD_ACK_PREFIX) - 2, false },
+	{ "almost an ack", "###\n14:(0)t=NS_ackmsX,12:(0)ackseq=1f,12:(0)src=nodeb,", 0, false },
+	{ "a retransmission request", "###\n14:(0)t=NS_rexmit,13:(0)firstseq=1,", 0, false },
 	{ "a resource message", "###\n13:(0)t=resource,16:(0)rsc_hold=all,", 0, false },
 	{ "classic format", ">>>\nt=status\nst=active\nsrc=nodeb\n<<<\n", 0, false },
 	{ "short garbage", "###\n", 0, false },
@@ -75,17 +80,25 @@ static void prog_shape(void **state)
 	assert_int_equal(dd_beat_prog(prog, DD_BEAT_PROG_MAX - 1, 0, 1, 0), 0);
 	n = dd_beat_prog(prog, DD_BEAT_PROG_MAX, 8, 7, 9);
 	assert_true(n > 4 && n <= DD_BEAT_PROG_MAX);
-	/* ends with ret hit, ret miss; every jump lands inside the program */
-	assert_int_equal(prog[n - 2].code, BPF_RET | BPF_K);
-	assert_int_equal(prog[n - 2].k, 7);
+	/* one "ret hit" per prefix, "ret miss" last; a jump that fails
+	 * lands on the next prefix's length check or on "ret miss" */
 	assert_int_equal(prog[n - 1].code, BPF_RET | BPF_K);
 	assert_int_equal(prog[n - 1].k, 9);
+	size_t hits = 0;
+
 	for (size_t i = 0; i < n; i++) {
+		size_t to;
+
+		if (prog[i].code == (BPF_RET | BPF_K) && prog[i].k == 7)
+			hits++;
 		if (BPF_CLASS(prog[i].code) != BPF_JMP)
 			continue;
-		assert_true(i + 1 + prog[i].jt < n);
-		assert_true(i + 1 + prog[i].jf == n - 1);
+		assert_int_equal(prog[i].jt, 0);
+		to = i + 1 + prog[i].jf;
+		assert_true(to < n);
+		assert_true(to == n - 1 || prog[to].code == (BPF_LD | BPF_W | BPF_LEN));
 	}
+	assert_int_equal(hits, 2);
 }
 
 /* a UDP socket on 127.0.0.1:port (0: any), SO_REUSEPORT if asked */

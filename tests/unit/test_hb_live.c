@@ -133,6 +133,10 @@ static void test_comm_up_when_heard(void **state)
 	assert_int_equal(count(HB_LIVE_EV_COMM_UP, NULL, NULL), 1);
 	assert_true(L.comm_up);
 	assert_string_equal(L.nodes[0].status, "active");
+	/* medium 1 has not been heard yet */
+	assert_false(hb_live_all_up(&L));
+	rx(160, 1, status(1, 7));
+	assert_true(hb_live_all_up(&L));
 }
 
 /* Dead after deadtime with every medium silent, not before; links die on their own. */
@@ -148,7 +152,10 @@ static void test_dead_only_when_all_media_silent(void **state)
 		rx(t, 0, status(seq, 7));
 		rx(t + 1, 1, status(seq, 7));
 		hb_live_tick(&L, t + 1, &Q);
+		/* (not before comm up, at initdead or when all are heard) */
+		assert_true(hb_live_all_up(&L) == L.comm_up);
 	}
+	assert_true(hb_live_all_up(&L));
 	clear();
 	/* medium 0 breaks at t=2000: only medium 1 goes on */
 	for (t = 2200; t <= 5000; t += 200, seq++) {
@@ -160,10 +167,13 @@ static void test_dead_only_when_all_media_silent(void **state)
 	assert_int_equal(count(HB_LIVE_EV_NODE_DEAD, NULL, NULL), 0);
 	assert_false(L.nodes[0].links[0].up);
 	assert_true(L.nodes[0].links[1].up);
+	/* a dead link: its return must be noticed at once */
+	assert_false(hb_live_all_up(&L));
 	clear();
 	/* medium 0 comes back */
 	rx(5001, 0, status(seq - 1, 7));	/* a duplicate still counts for the link */
 	assert_int_equal(count(HB_LIVE_EV_LINK_UP, NULL, NULL), 1);
+	assert_true(hb_live_all_up(&L));
 	clear();
 	/* now everything stops: medium 1 last heard at 5000, medium 0 at 5001 */
 	assert_int_equal(hb_live_tick(&L, 5500, &Q), 5000 + 1000 + 1);
@@ -177,6 +187,7 @@ static void test_dead_only_when_all_media_silent(void **state)
 	assert_int_equal(a, 1001);
 	assert_int_equal(count(HB_LIVE_EV_LINK_DEAD, NULL, NULL), 2);
 	assert_string_equal(L.nodes[0].status, "dead");
+	assert_false(hb_live_all_up(&L));
 }
 
 /* The peer's advertised dt is the dead time used for it. */
