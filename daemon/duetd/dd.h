@@ -115,6 +115,7 @@ struct dd {
 	uint64_t ld_at;
 	uint64_t live_next_ms;
 	uint64_t live_clock_ms;	/* latest time handed to the liveness core */
+	uint64_t beats_eager_until;	/* read the heartbeat sockets every tick until */
 	GSource *tick;		/* the one timer (dd_cluster_reschedule) */
 	uint64_t timer_at;	/* its deadline, 0 when not armed */
 

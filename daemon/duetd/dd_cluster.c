@@ -667,13 +667,16 @@ static gboolean on_timer(gpointer data)
 	 * retransmission is to be asked for): on the last tick before it
 	 * they are read, with their arrival times, and the deadlines are
 	 * judged. While a node or a link is down they are read on every tick,
-	 * so its return is seen within a keepalive. Every other message, an IPC request and a serial frame
+	 * so its return is seen within a keepalive, and so they are for a
+	 * while after a read found far more than heartbeats queued (a flood
+	 * must not push real heartbeats out of the socket's buffer). Every other message, an IPC request and a serial frame
 	 * read them first too, so order and what clients see stay right. A
 	 * tick far from any deadline only sends our heartbeat: no receive
 	 * call, and the liveness core is not told a time later than the
 	 * heartbeats still queued (it would take them for late).
 	 */
-	bool due = now + d->conf.keepalive_ms > d->live_next_ms || !hb_live_all_up(&d->live);
+	bool due = now + d->conf.keepalive_ms > d->live_next_ms || !hb_live_all_up(&d->live) ||
+		   now < d->beats_eager_until;
 
 	if (due) {
 		dd_media_drain_beats(d);

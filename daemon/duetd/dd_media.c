@@ -29,6 +29,10 @@
 
 #define DD_RX_BUF 65536
 #define DD_RX_BURST 64	/* datagrams taken per wake-up at most */
+#define DD_BEAT_BURST 4096	/* from the heartbeat socket: all it holds */
+#define DD_BEAT_FLOOD 64	/* more in one read: somebody floods, read each tick */
+#define DD_BEAT_EAGER_MS 30000	/* ...for this long */
+#define DD_BEAT_RCVBUF (4 << 20)	/* what may wait there (SO_RCVBUFFORCE) */
 #define DD_RX_BATCH 8	/* datagrams per recvmmsg(): a second of heartbeats at 200 ms */
 
 const char *dd_media_kind(const struct dd_medium *m)
@@ -97,7 +101,9 @@ static void udp_drain(struct dd_medium *owner, int fd, bool beats)
 	struct iovec iov[DD_RX_BATCH];
 	struct mmsghdr mm[DD_RX_BATCH];
 
-	for (int got = 0; got < DD_RX_BURST;) {
+	int got = 0;
+
+	while (got < (beats ? DD_BEAT_BURST : DD_RX_BURST)) {
 		uint64_t now;
 		int64_t wall;
 		int n;
@@ -141,6 +147,14 @@ static void udp_drain(struct dd_medium *owner, int fd, bool beats)
 		got += n;
 		if (n < DD_RX_BATCH)
 			break;	/* the queue is empty */
+	}
+	if (beats && got > DD_BEAT_FLOOD) {
+		/* far more than heartbeats: keep the queue short from now on */
+		if (!d->beats_eager_until)
+			qb_log(LOG_WARNING, "WARN: %s: %d datagrams queued on the heartbeat socket: "
+			       "reading it on every tick for %d s", owner->spec, got,
+			       DD_BEAT_EAGER_MS / 1000);
+		d->beats_eager_until = dd_now_ms() + DD_BEAT_EAGER_MS;
 	}
 }
 
@@ -268,10 +282,13 @@ static int attach_prog(int fd, int opt, uint32_t base, uint32_t hit, uint32_t mi
 static void beat_companion(struct dd_medium *m)
 {
 	int fd = udp_socket(m, m->cfg->port, true);
+	int rcvbuf = DD_BEAT_RCVBUF;
 
 	m->beat_fd = -1;
 	if (fd < 0)
 		return;
+	/* room for a flood until the next read (root; else the default) */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
 	if (attach_prog(m->fd, SO_ATTACH_REUSEPORT_CBPF, 0, 1, 0) < 0 ||
 	    attach_prog(fd, SO_ATTACH_FILTER, 8, 0xffffffffu, 0) < 0) {
 		qb_log(LOG_INFO, "%s: heartbeats wake the loop (no steering: %s)", m->spec,

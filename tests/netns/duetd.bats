@@ -188,6 +188,26 @@ _log_lines() {
 	assert_output 1
 }
 
+@test "a flood of forged heartbeats is read and dropped; the peer stays alive" {
+	local before dead_before
+	dead_before=$(_log_lines nodea "node nodeb: is dead")
+	before=$(dd_dropped nodea bad_signature)
+	# 3000 datagrams that look like heartbeats to the kernel's steering
+	# (they wait on the heartbeat socket) but carry a wrong signature
+	dd_forge badsig 3000
+	run wait_until 10 eval '(( $(dd_dropped nodea bad_signature) >= before + 3000 ))'
+	assert_success
+	note "flood: dropped.bad_signature $before -> $(dd_dropped nodea bad_signature)"
+	# the heartbeat socket is then read on every tick for a while
+	run wait_until 5 hb_log_grep nodea "datagrams queued on the heartbeat socket: reading it on every tick"
+	assert_success
+	run dd_nodestatus nodea nodeb
+	assert_output active
+	run dd_linkstatus nodea nodeb eth0
+	assert_output up
+	assert_equal "$(_log_lines nodea "node nodeb: is dead")" "$dead_before"
+}
+
 @test "cutting the LAN never declares the peer dead; the link state says so" {
 	local dead_before
 	dead_before=$(_log_lines nodeb "node nodea: is dead")
