@@ -10,7 +10,12 @@
 #     DUET_BENCH_FAILOVER_REPS runs (5), each on a freshly started cluster;
 #   - idle footprint of nodea over DUET_BENCH_IDLE_S seconds (60) with the
 #     group running on it: processes, RSS and PSS summed over them, CPU
-#     time used in the window as a share of one core.
+#     time used in the window as a share of one core;
+#   - as a reference ("floor"), the idle CPU of tools/hb_floor.c on the same
+#     bed: a loop that only sleeps a keepalive and sends one heartbeat-sized
+#     datagram to the peer, what any daemon at these timers pays here at
+#     least (the sender's CPU also carries the bridge and the peer's
+#     receive path in the netns bed).
 # Targets of the issue (duetd against stock Heartbeat in the same run):
 # failover <= 0.85 x, one process, RSS <= 4 MB, idle CPU <= 0.1 %.
 #
@@ -133,6 +138,35 @@ footprint() {
 		"$(awk -v k="$(kb_sum Pss smaps_rollup "${pids[@]}")" 'BEGIN { printf "%.2f\n", k / 1024 }')"
 }
 
+# floor_footprint: hb_floor on nodea and nodeb, each sending 300 bytes to
+# the other every 200 ms; nodea's CPU over the same window as the daemons
+floor_footprint() {
+	local floor c0 c1 t0 t1 p n pid=
+	floor=$(mktemp -d)/hb_floor
+	"${CC:-cc}" -O2 -o "$floor" "$here/tools/hb_floor.c" || { log "floor: cannot build hb_floor"; return 0; }
+	bed_cleanup >/dev/null 2>&1 || true
+	bed_init && bed_add_node nodea && bed_add_node nodeb &&
+		bed_add_lan eth0 10.99.1 nodea nodeb || die "cannot build the bed"
+	for n in nodea nodeb; do
+		node_start "$n" "$floor" "$(node_ip "$([ "$n" = nodea ] && echo nodeb || echo nodea)" eth0)" \
+			694 200 300 || die "floor: cannot start on $n"
+	done
+	sleep 3
+	for p in $(node_pids nodea); do
+		[ "$(readlink -f "/proc/$p/exe" 2>/dev/null)" = "$floor" ] && pid=$p
+	done
+	[ -n "$pid" ] || die "floor: hb_floor does not run on nodea"
+	c0=$(cpu_ns "$pid")
+	t0=$(date +%s%N)
+	sleep "$idle_s"
+	c1=$(cpu_ns "$pid")
+	t1=$(date +%s%N)
+	bench_record floor "idle nodea: CPU over ${idle_s} s" "% of a core" \
+		"$(awk -v d=$((c1 - c0)) -v w=$((t1 - t0)) 'BEGIN { printf "%.3f\n", 100 * d / w }')"
+	bed_cleanup >/dev/null 2>&1 || true
+	rm -rf "$(dirname "$floor")"
+}
+
 versions=()
 for impl in $impls; do
 	declare -F "ha_${impl}_start" >/dev/null || die "no adapter lib/ha-$impl.bash for '$impl'"
@@ -144,6 +178,11 @@ for impl in $impls; do
 	log "$impl: idle footprint over ${idle_s} s"
 	footprint "$impl"
 done
+if [ "${DUET_BENCH_FLOOR:-1}" = 1 ]; then
+	log "floor: a loop that only sleeps 200 ms and sends 300 bytes, over ${idle_s} s"
+	floor_footprint
+	versions+=("floor: tests/bench/tools/hb_floor.c (reference, not a daemon)")
+fi
 bed_cleanup >/dev/null 2>&1 || true
 printf '%s\n' "${versions[@]}" > "${results%.tsv}.versions"
 echo "$results"
