@@ -36,7 +36,10 @@
 #include "duet.h"
 #include "core/al.h"
 
-/* Largest write the disk is given (limits of /dev/duetN): 3 extents. */
+/*
+ * Largest write the log is given, 3 extents: duet_io.c splits larger
+ * writes (and /dev/duetN's max_hw_sectors says so).
+ */
 #define DUET_AL_IO_MAX_SECT	(8U << 11)
 
 struct duet_alog {
@@ -287,7 +290,7 @@ bool duet_al_write_begin(struct duet_device *dev, struct bio *clone)
 		return false;	/* a completion makes room */
 
 	/*
-	 * A range the log cannot hold (the queue limits prevent it): no
+	 * A range the log cannot hold (duet_io.c's split prevents it): no
 	 * reference is taken, so its blocks are marked out of sync instead
 	 * of trusting the log after a crash.
 	 */

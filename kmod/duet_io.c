@@ -26,16 +26,51 @@ struct duet_kreq {
 };
 
 static struct bio_set duet_bio_set;
+static struct bio_set duet_split_set;
 
 int duet_io_init(void)
 {
-	return bioset_init(&duet_bio_set, BIO_POOL_SIZE,
-			   offsetof(struct duet_kreq, clone), 0);
+	int err;
+
+	err = bioset_init(&duet_bio_set, BIO_POOL_SIZE,
+			  offsetof(struct duet_kreq, clone), 0);
+	if (err)
+		return err;
+	err = bioset_init(&duet_split_set, BIO_POOL_SIZE, 0, 0);
+	if (err)
+		bioset_exit(&duet_bio_set);
+	return err;
 }
 
 void duet_io_exit(void)
 {
+	bioset_exit(&duet_split_set);
 	bioset_exit(&duet_bio_set);
+}
+
+/*
+ * A write must fit into the activity log: split off its first
+ * duet_al_io_max_sect() sectors, the rest goes round again. Nothing else
+ * is split here: the clone goes to the backing disk, whose own queue
+ * splits by its limits (segments, sizes) once, as for a write to it
+ * directly. Splitting to those limits here too would walk every bio's
+ * vectors twice and clone each piece.
+ */
+static struct bio *duet_io_split(struct bio *bio)
+{
+	unsigned int max = duet_al_io_max_sect();
+	struct bio *split;
+
+	if (!op_is_write(bio_op(bio)) || bio_sectors(bio) <= max)
+		return bio;
+	split = bio_split(bio, max, GFP_NOIO, &duet_split_set);
+	if (IS_ERR_OR_NULL(split)) {
+		bio_io_error(bio);
+		return NULL;
+	}
+	bio_chain(split, bio);
+	submit_bio_noacct(bio);
+	return split;
 }
 
 static void duet_io_put(struct duet_device *dev)
@@ -104,8 +139,7 @@ void duet_submit_bio(struct bio *bio)
 	unsigned int act;
 	const char *why = NULL;
 
-	/* a write must fit into the activity log: our limits cap its size */
-	bio = bio_split_to_limits(bio);
+	bio = duet_io_split(bio);
 	if (!bio)
 		return;
 	spin_lock_irq(&dev->state_lock);
