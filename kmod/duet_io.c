@@ -75,17 +75,18 @@ static struct bio *duet_io_split(struct bio *bio)
 
 static void duet_io_put(struct duet_device *dev)
 {
-	if (atomic_dec_and_test(&dev->in_flight))
+	/* the barrier of atomic_dec_and_test() pairs with wait_event()'s */
+	if (atomic_dec_and_test(&dev->in_flight) &&
+	    wq_has_sleeper(&dev->io_wait))
 		wake_up(&dev->io_wait);
 }
 
-/* Act on what the core asked for after an event of request @kr. */
-static void duet_io_act(struct duet_kreq *kr, unsigned int act)
+/* Act on what the core asked for after an event of request @req. */
+static void duet_io_act(struct duet_device *dev, const struct duet_req *req,
+			unsigned int act)
 {
-	struct duet_device *dev = kr->dev;
-
 	if (act & DUET_REQ_ACT_OOS && dev->bm_valid)
-		duet_bm_set_range(&dev->bm, kr->req.sector, kr->req.size >> 9);
+		duet_bm_set_range(&dev->bm, req->sector, req->size >> 9);
 }
 
 static void duet_clone_endio(struct bio *clone)
@@ -103,7 +104,7 @@ static void duet_clone_endio(struct bio *clone)
 			      blk_status_to_errno(status), kr->req.sector);
 	spin_lock_irqsave(&dev->state_lock, flags);
 	act = duet_req_local_done(&dev->ctr, &kr->req, !status);
-	duet_io_act(kr, act);
+	duet_io_act(dev, &kr->req, act);
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 	if (kr->req.dir == DUET_WRITE)
 		duet_al_write_end(dev, kr->req.sector, kr->req.size >> 9);
@@ -135,6 +136,7 @@ void duet_submit_bio(struct bio *bio)
 	bool write = op_is_write(bio_op(bio));
 	struct block_device *backing;
 	struct duet_kreq *kr;
+	struct duet_req req;
 	struct bio *clone;
 	unsigned int act;
 	const char *why = NULL;
@@ -142,6 +144,15 @@ void duet_submit_bio(struct bio *bio)
 	bio = duet_io_split(bio);
 	if (!bio)
 		return;
+	if (duet_req_init(&req, bio->bi_iter.bi_sector, bio->bi_iter.bi_size,
+			  write ? DUET_WRITE : DUET_READ,
+			  write ? duet_io_flags(bio) : 0)) {
+		/* the block layer never sends such a bio; refuse, not crash */
+		bio_io_error(bio);
+		return;
+	}
+
+	/* one state_lock section on the way down: checks and bookkeeping */
 	spin_lock_irq(&dev->state_lock);
 	backing = dev->backing.bdev;
 	if (!backing)
@@ -159,10 +170,18 @@ void duet_submit_bio(struct bio *bio)
 	}
 	/* detach waits for in_flight to drop to zero after clearing bdev */
 	atomic_inc(&dev->in_flight);
+	act = duet_req_start(&dev->ctr, &req, true, false, 0);
+	duet_io_act(dev, &req, act);
 	spin_unlock_irq(&dev->state_lock);
 
+	/* from a mempool with GFP_NOIO: waits rather than fails */
 	clone = bio_alloc_clone(backing, bio, GFP_NOIO, &duet_bio_set);
 	if (!clone) {
+		/* as if the backing disk had failed the request */
+		spin_lock_irq(&dev->state_lock);
+		act = duet_req_local_done(&dev->ctr, &req, false);
+		duet_io_act(dev, &req, act);
+		spin_unlock_irq(&dev->state_lock);
 		bio_io_error(bio);
 		duet_io_put(dev);
 		return;
@@ -170,22 +189,9 @@ void duet_submit_bio(struct bio *bio)
 	kr = container_of(clone, struct duet_kreq, clone);
 	kr->dev = dev;
 	kr->orig = bio;
+	kr->req = req;
 	clone->bi_private = kr;
 	clone->bi_end_io = duet_clone_endio;
-	if (duet_req_init(&kr->req, bio->bi_iter.bi_sector,
-			  bio->bi_iter.bi_size, write ? DUET_WRITE : DUET_READ,
-			  write ? duet_io_flags(bio) : 0)) {
-		/* the block layer never sends such a bio; refuse, not crash */
-		bio_put(clone);
-		bio_io_error(bio);
-		duet_io_put(dev);
-		return;
-	}
-
-	spin_lock_irq(&dev->state_lock);
-	act = duet_req_start(&dev->ctr, &kr->req, true, false, 0);
-	duet_io_act(kr, act);
-	spin_unlock_irq(&dev->state_lock);
 
 	/* a write to a cold extent is submitted once its AL tx is on disk */
 	if (write && !duet_al_write_begin(dev, clone))
