@@ -24,6 +24,9 @@
 #                       random free block)
 #   DUET_VM_MEM         guest RAM in MiB (512)
 #   DUET_VM_DATA_MB     data disk size (128), DUET_VM_META_MB meta disk (128)
+#   DUET_VM_DISK_QUEUE  virtqueue size of both disks (QEMU's default 256:
+#                       254 segments a request, so a 1 MiB O_DIRECT write
+#                       from 256 scattered pages is split in two)
 #   DUET_VM_APPEND      extra kernel command line
 #   DUET_VM_BOOT_TIMEOUT seconds from QEMU start to agent answer (300)
 #   DUET_VM_PVH=0       boot the compressed /boot/vmlinuz (default: its
@@ -168,6 +171,7 @@ bed_init() {
 		BED_MEM=${DUET_VM_MEM:-512}
 		BED_DATA_MB=${DUET_VM_DATA_MB:-128}
 		BED_META_MB=${DUET_VM_META_MB:-128}
+		BED_DISK_QUEUE='${DUET_VM_DISK_QUEUE:-}'
 		BED_APPEND='${DUET_VM_APPEND:-}'
 		BED_BOOT_TIMEOUT=${DUET_VM_BOOT_TIMEOUT:-300}
 	EOF
@@ -216,7 +220,7 @@ _bed_qemu_args() { # NODE: prints QEMU's arguments, one per line
 		printf '%s\n' \
 			-blockdev "driver=file,node-name=$disk-file,filename=$d/$disk.img" \
 			-blockdev "driver=raw,node-name=$disk,file=$disk-file" \
-			-device "virtio-blk-pci,drive=$disk,id=$disk-dev,serial=$serial,addr=$addr,werror=report,rerror=report"
+			-device "virtio-blk-pci,drive=$disk,id=$disk-dev,serial=$serial,addr=$addr,werror=report,rerror=report${BED_DISK_QUEUE:+,queue-size=$BED_DISK_QUEUE}"
 	done
 	printf '%s\n' -device virtio-rng-pci,addr=0x9
 }
