@@ -4,13 +4,18 @@
 #   seq_write NODE DEV      MiB/s of a SEQ_MB MiB O_DIRECT write
 #   sync_latency NODE DEV   microseconds per 4 KiB O_DIRECT|O_DSYNC write
 #   measure_dev IMPL LABEL NODE DEV   reps x both, recorded
+#   measure_beside IMPL LABEL NODE DEV RAWDEV   reps x both on DEV and on
+#                           RAWDEV, interleaved, recorded
+# Measurement names: "seq write SEQ_MB MiB, LABEL" and "4 KiB direct+dsync
+# write, LABEL"; the raw disk's are "..., raw RAWDEV" (measure_dev) or
+# "..., raw RAWDEV beside IMPL" (measure_beside).
 
 SEQ_MB=${SEQ_MB:-128}
 
 log() { echo "# $(date -u +%H:%M:%S) $*" >&2; }
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 
-# seq_write NODE DEV: MiB/s of a 128 MiB O_DIRECT write (GNU dd's own time)
+# seq_write NODE DEV: MiB/s of a SEQ_MB MiB O_DIRECT write (GNU dd's own time)
 seq_write() {
 	local out secs
 	out=$(on "$1" "gdd if=/dev/zero of=$2 bs=1M count=$SEQ_MB oflag=direct 2>&1 | tail -n 1") ||
@@ -34,8 +39,39 @@ sync_latency() {
 measure_dev() {
 	local impl=$1 label=$2 node=$3 dev=$4 i
 	for i in $(seq "$reps"); do
-		bench_record "$impl" "seq write 128 MiB, $label" MiB/s "$(seq_write "$node" "$dev")"
+		bench_record "$impl" "seq write $SEQ_MB MiB, $label" MiB/s "$(seq_write "$node" "$dev")"
 		bench_record "$impl" "4 KiB direct+dsync write, $label" us "$(sync_latency "$node" "$dev")"
+	done
+}
+
+# measure_beside IMPL LABEL NODE DEV RAWDEV: reps x (seq write, latency) on
+# the device and on the raw disk under it, each measurement taken on both
+# back to back, the raw disk first in odd repetitions and second in even
+# ones. Host load that comes and goes (the guest is TCG: every cycle is
+# host CPU) then falls on both alike, and each device's ratio is taken
+# against the raw samples of its own minutes ("raw RAWDEV beside IMPL").
+# Writing RAWDEV under the device bypasses it; that is harmless here (no
+# peer, no file system).
+measure_beside() {
+	local impl=$1 label=$2 node=$3 dev=$4 raw=$5 i d
+	local rawlabel="raw $raw beside $impl" order
+	for i in $(seq "$reps"); do
+		if [ $((i % 2)) -eq 1 ]; then order="$raw $dev"; else order="$dev $raw"; fi
+		for d in $order; do
+			if [ "$d" = "$raw" ]; then
+				bench_record "raw disk" "seq write $SEQ_MB MiB, $rawlabel" MiB/s "$(seq_write "$node" "$d")"
+			else
+				bench_record "$impl" "seq write $SEQ_MB MiB, $label" MiB/s "$(seq_write "$node" "$d")"
+			fi
+		done
+		for d in $order; do
+			if [ "$d" = "$raw" ]; then
+				bench_record "raw disk" "4 KiB direct+dsync write, $rawlabel" us "$(sync_latency "$node" "$d")"
+			else
+				bench_record "$impl" "4 KiB direct+dsync write, $label" us "$(sync_latency "$node" "$d")"
+			fi
+		done
+		log "$impl: repetition $i of $reps done"
 	done
 }
 
