@@ -11,7 +11,10 @@
 # host load that comes and goes falls on both; its ratios (the issue's
 # targets: >= 97 % of raw speed, <= 1.05 x raw latency) are medians of
 # its samples over the medians of the raw samples taken beside them
-# ("raw /dev/vda beside IMPL"), all from this run.
+# ("raw /dev/vda beside IMPL"), all from this run; tests/bench/run also
+# prints the median of the per-pair ratios (each sample against the raw
+# sample taken right next to it), which host load bursts shorter than a
+# repetition disturb less.
 #
 # The guest disks get a 1024-entry virtqueue (DUET_VM_DISK_QUEUE): with
 # QEMU's 256 a request holds 254 segments, and whether a 1 MiB write of
@@ -21,7 +24,7 @@
 #
 #   tests/bench/standalone.sh [RESULTS.tsv]
 #
-# Environment: DUET_BENCH_STANDALONE_IMPLS, DUET_BENCH_REPS (7),
+# Environment: DUET_BENCH_STANDALONE_IMPLS, DUET_BENCH_REPS (15),
 # DUET_BENCH_LAT_COUNT (500), SEQ_MB (256; the data disk is made at
 # least that large), DUET_KO, DUET_BUILDDIR (for duetadm) and the bed's
 # DUET_VM_* variables. Nothing passes or fails on a time; exit status 1
@@ -45,7 +48,7 @@ results=${1:-$here/results/standalone-$(date -u +%Y%m%d-%H%M%S).tsv}
 default_impls=drbd
 [ -n "${DUET_KO:-}" ] && [ -f "${DUET_KO:-}" ] && default_impls="drbd duet"
 impls=${DUET_BENCH_STANDALONE_IMPLS:-$default_impls}
-reps=${DUET_BENCH_REPS:-7}
+reps=${DUET_BENCH_REPS:-15}
 latn=${DUET_BENCH_LAT_COUNT:-500}
 builddir=${DUET_BUILDDIR:-$here/../..}
 export DUET_VM_DATA_MB=${DUET_VM_DATA_MB:-$((SEQ_MB > 128 ? SEQ_MB : 128))}

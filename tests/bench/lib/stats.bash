@@ -54,3 +54,33 @@ bench_table() {
 bench_median() {
 	bench_summary "$1" | awk -F'\t' -v i="$2" -v m="$3" '$1 == i && $2 == m { print $6 }'
 }
+
+# bench_pair_ratios FILE: for each implementation measured beside the raw
+# disk (measure_beside: its k-th sample of a measurement and the k-th
+# sample of "raw ... beside IMPL" were taken back to back), the median of
+# the per-pair ratios device / raw. TSV: impl, measurement, unit, pairs,
+# median ratio.
+bench_pair_ratios() {
+	awk -F'\t' '
+		function med(k, m,   a, b, x, s) {
+			for (a = 1; a <= m; a++) s[a] = r[k, a]
+			for (a = 2; a <= m; a++) { x = s[a]; b = a - 1
+				while (b > 0 && s[b] > x) { s[b + 1] = s[b]; b-- }
+				s[b + 1] = x }
+			return (m % 2) ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2 }
+		NR > 1 && $1 == "raw disk" && $2 ~ / beside [^ ]+$/ {
+			impl = $2; sub(/.* beside /, "", impl)
+			kind = $2; sub(/, .*/, "", kind)
+			raw[impl "\t" kind, ++nraw[impl "\t" kind]] = $4 + 0; next }
+		NR > 1 && $1 != "raw disk" {
+			kind = $2; sub(/, .*/, "", kind)
+			k = $1 "\t" kind; i = ++ndev[k]
+			dev[k, i] = $4 + 0; name[k] = $2; unit[k] = $3
+			if (!(k in seen)) { seen[k] = 1; order[++nk] = k } }
+		END {
+			for (j = 1; j <= nk; j++) { k = order[j]; m = 0
+				for (i = 1; i <= ndev[k] && i <= nraw[k]; i++)
+					if (raw[k, i] > 0) r[k, ++m] = dev[k, i] / raw[k, i]
+				if (m) { split(k, a, "\t")
+					printf "%s\t%s\t%s\t%d\t%g\n", a[1], name[k], unit[k], m, med(k, m) } } }' "$1"
+}
