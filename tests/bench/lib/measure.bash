@@ -11,6 +11,9 @@
 # "..., raw RAWDEV beside IMPL" (measure_beside).
 
 SEQ_MB=${SEQ_MB:-128}
+# BENCH_SETTLE: a guest command run before each timed dd, in the same
+# call (e.g. a flush of the raw disk, see measure_beside); empty: none
+BENCH_SETTLE=${BENCH_SETTLE:-}
 
 log() { echo "# $(date -u +%H:%M:%S) $*" >&2; }
 die() { echo "${0##*/}: $*" >&2; exit 1; }
@@ -18,7 +21,7 @@ die() { echo "${0##*/}: $*" >&2; exit 1; }
 # seq_write NODE DEV: MiB/s of a SEQ_MB MiB O_DIRECT write (GNU dd's own time)
 seq_write() {
 	local out secs
-	out=$(on "$1" "gdd if=/dev/zero of=$2 bs=1M count=$SEQ_MB oflag=direct 2>&1 | tail -n 1") ||
+	out=$(on "$1" "${BENCH_SETTLE:+$BENCH_SETTLE; }gdd if=/dev/zero of=$2 bs=1M count=$SEQ_MB oflag=direct 2>&1 | tail -n 1") ||
 		die "$1: dd to $2 failed: $out"
 	secs=$(echo "$out" | sed -n 's/.* copied, \([0-9.e+-]*\) s,.*/\1/p')
 	[ -n "$secs" ] || die "cannot read dd's time from: $out"
@@ -28,7 +31,7 @@ seq_write() {
 # sync_latency NODE DEV: microseconds per 4 KiB O_DIRECT|O_DSYNC write
 sync_latency() {
 	local out secs
-	out=$(on "$1" "gdd if=/dev/zero of=$2 bs=4k count=$latn oflag=direct,dsync 2>&1 | tail -n 1") ||
+	out=$(on "$1" "${BENCH_SETTLE:+$BENCH_SETTLE; }gdd if=/dev/zero of=$2 bs=4k count=$latn oflag=direct,dsync 2>&1 | tail -n 1") ||
 		die "$1: dd to $2 failed: $out"
 	secs=$(echo "$out" | sed -n 's/.* copied, \([0-9.e+-]*\) s,.*/\1/p')
 	[ -n "$secs" ] || die "cannot read dd's time from: $out"
@@ -51,9 +54,14 @@ measure_dev() {
 # host CPU) then falls on both alike, and each device's ratio is taken
 # against the raw samples of its own minutes ("raw RAWDEV beside IMPL").
 # Writing RAWDEV under the device bypasses it; that is harmless here (no
-# peer, no file system).
+# peer, no file system). Before every timed dd the raw disk is flushed
+# (fsync of the block device, no data): the guest disks are files in the
+# host's page cache, and the first flush after a sequential write makes
+# the host write back everything it holds of it, which would otherwise
+# be charged to whichever latency run comes first.
 measure_beside() {
 	local impl=$1 label=$2 node=$3 dev=$4 raw=$5 i d
+	local BENCH_SETTLE="gdd if=/dev/null of=$raw conv=fsync,notrunc 2>/dev/null"
 	local rawlabel="raw $raw beside $impl" order
 	for i in $(seq "$reps"); do
 		if [ $((i % 2)) -eq 1 ]; then order="$raw $dev"; else order="$dev $raw"; fi
