@@ -134,24 +134,32 @@ const char *dd_peer_status(const struct dd *d, size_t i)
  * Puts a signed message on every medium: netstring on UDP, classic on
  * serial. With seq, the netstring encoding is kept for retransmission.
  */
-/* m in one wire format, malloc'ed; NULL (and *len < 0) on failure */
-static char *encode(struct dd *d, const struct hb_msg *m, enum hb_fmt fmt, long *len)
+/*
+ * m in one wire format: in buf (cap bytes) when it fits, which is one
+ * encoding and one signature for the usual message, else malloc'ed (the
+ * caller frees it when it is not buf); NULL (and *len < 0) on failure.
+ */
+static char *encode(struct dd *d, const struct hb_msg *m, enum hb_fmt fmt, char *buf,
+		    size_t cap, long *len)
 {
-	char *buf;
+	char *big;
 
-	*len = hb_auth_encode(m, fmt, &d->keys, NULL, 0);
+	*len = hb_auth_encode(m, fmt, &d->keys, buf, cap);
 	if (*len <= 0)
 		return NULL;
-	buf = malloc((size_t)*len);
-	if (buf && hb_auth_encode(m, fmt, &d->keys, buf, (size_t)*len) == *len)
+	if ((size_t)*len <= cap)
 		return buf;
-	free(buf);
+	big = malloc((size_t)*len);
+	if (big && hb_auth_encode(m, fmt, &d->keys, big, (size_t)*len) == *len)
+		return big;
+	free(big);
 	*len = -1;
 	return NULL;
 }
 
 static void wire_out(struct dd *d, const struct hb_msg *m, uint64_t seq)
 {
+	static char nfix[2048], cfix[2048];
 	bool serial = false;
 	long nl, cl = 0;
 	char *nbuf, *cbuf = NULL;
@@ -159,9 +167,9 @@ static void wire_out(struct dd *d, const struct hb_msg *m, uint64_t seq)
 	for (size_t i = 0; i < d->nmedia; i++)
 		serial |= d->media[i].cfg->kind == HB_MEDIA_SERIAL;
 	/* the netstring form is also what retransmission keeps */
-	nbuf = encode(d, m, HB_FMT_NETSTRING, &nl);
+	nbuf = encode(d, m, HB_FMT_NETSTRING, nfix, sizeof(nfix), &nl);
 	if (serial)
-		cbuf = encode(d, m, HB_FMT_CLASSIC, &cl);
+		cbuf = encode(d, m, HB_FMT_CLASSIC, cfix, sizeof(cfix), &cl);
 	if (!nbuf || (serial && !cbuf))
 		qb_log(LOG_ERR, "ERROR: cannot encode a %s message (%ld/%ld)",
 		       hb_msg_str(m, "t") ? hb_msg_str(m, "t") : "?", nl, cl);
@@ -177,8 +185,10 @@ static void wire_out(struct dd *d, const struct hb_msg *m, uint64_t seq)
 	}
 	if (seq && nbuf && dd_hist_add(&d->hist, seq, nbuf, (size_t)nl) < 0)
 		qb_log(LOG_WARNING, "WARN: seq %" PRIu64 " not kept for retransmission", seq);
-	free(nbuf);
-	free(cbuf);
+	if (nbuf != nfix)
+		free(nbuf);
+	if (cbuf != cfix)
+		free(cbuf);
 }
 
 int dd_cluster_send(struct dd *d, struct hb_msg *m, const char *dest)
