@@ -118,6 +118,22 @@ static int by_density(const void *a, const void *b)
 }
 
 /*
+ * A mapping's header line of /proc/self/smaps ("start-end perms offset dev
+ * inode name"): its bounds, permissions and name (blanks skipped, "" for
+ * an anonymous one). False for the "Key: value" lines under it.
+ */
+static bool smaps_header(const char *line, unsigned long *a, unsigned long *b, char perms[8],
+			 const char **name)
+{
+	int pos = 0;
+
+	if (sscanf(line, "%lx-%lx %7s %*s %*s %*s%n", a, b, perms, &pos) != 3)
+		return false;
+	*name = line + pos + strspn(line + pos, " \t");
+	return true;
+}
+
+/*
  * Without CAP_IPC_LOCK, mlockall() refuses when everything mapped exceeds
  * RLIMIT_MEMLOCK, and mlock() counts the whole length of a range. Lock,
  * on fault, the mappings this process uses (some page resident: its own
@@ -144,11 +160,9 @@ static unsigned long lock_used_mappings(unsigned long limit_kb, unsigned long *s
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long a, b;
 		char perms[8];
-		int pos = 0;
+		const char *name;
 
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s%n", &a, &b, perms, &pos) == 3) {
-			const char *name = line + pos;
-
+		if (smaps_header(line, &a, &b, perms, &name)) {
 			start = a;
 			len_kb = (b - a) / 1024;
 			/* the readable mappings, not the kernel's [vvar] & co */
@@ -256,12 +270,9 @@ static unsigned long trim_text(void)
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long a, b;
 		char perms[8];
-		int pos = 0;
+		const char *name;
 
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s%n", &a, &b, perms, &pos) == 3) {
-			const char *name = line + pos;
-
-			name += strspn(name, " \t");
+		if (smaps_header(line, &a, &b, perms, &name)) {
 			start = a;
 			end = b;
 			rss = 0;
