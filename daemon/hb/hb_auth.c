@@ -18,6 +18,9 @@
 #include "daemon/hb/hb_auth.h"
 #include "daemon/hb/hb_str.h"
 
+/* classic renderings of this size are signed from the stack */
+#define RENDER_FIX 2048
+
 uint32_t hb_auth_crc32(const void *data, size_t len)
 {
 	const uint8_t *p = data;
@@ -42,6 +45,38 @@ static void to_hex(const uint8_t *d, size_t n, char *hex)
 	hex[2 * n] = '\0';
 }
 
+int hb_auth_prepare(struct hb_authkey *k)
+{
+	if (k->pre || !k->secret)
+		return HB_OK;
+	switch (k->method) {
+	case HB_AUTH_SHA1: {
+		struct hmac_sha1_ctx *c = malloc(sizeof(*c));
+
+		if (!c)
+			return HB_E_NOMEM;
+		hmac_sha1_set_key(c, k->secret_len, (const uint8_t *)k->secret);
+		k->pre = c;
+		k->pre_len = sizeof(*c);
+		return HB_OK;
+	}
+	case HB_AUTH_MD5: {
+		struct hmac_md5_ctx *c = malloc(sizeof(*c));
+
+		if (!c)
+			return HB_E_NOMEM;
+		hmac_md5_set_key(c, k->secret_len, (const uint8_t *)k->secret);
+		k->pre = c;
+		k->pre_len = sizeof(*c);
+		return HB_OK;
+	}
+	case HB_AUTH_CRC:
+	case HB_AUTH_NONE:
+		break;
+	}
+	return HB_OK;
+}
+
 int hb_auth_digest(const struct hb_authkey *k, const void *data, size_t len,
 		   char hex[HB_AUTH_HEX_MAX])
 {
@@ -51,7 +86,11 @@ int hb_auth_digest(const struct hb_authkey *k, const void *data, size_t len,
 	case HB_AUTH_SHA1: {
 		struct hmac_sha1_ctx ctx;
 
-		hmac_sha1_set_key(&ctx, k->secret_len, (const uint8_t *)k->secret);
+		/* a copy of the keyed state saves two compressions a message */
+		if (k->pre)
+			memcpy(&ctx, k->pre, sizeof(ctx));
+		else
+			hmac_sha1_set_key(&ctx, k->secret_len, (const uint8_t *)k->secret);
 		hmac_sha1_update(&ctx, len, data);
 		hmac_sha1_digest(&ctx, SHA1_DIGEST_SIZE, d);
 		explicit_bzero(&ctx, sizeof(ctx));
@@ -61,7 +100,10 @@ int hb_auth_digest(const struct hb_authkey *k, const void *data, size_t len,
 	case HB_AUTH_MD5: {
 		struct hmac_md5_ctx ctx;
 
-		hmac_md5_set_key(&ctx, k->secret_len, (const uint8_t *)k->secret);
+		if (k->pre)
+			memcpy(&ctx, k->pre, sizeof(ctx));
+		else
+			hmac_md5_set_key(&ctx, k->secret_len, (const uint8_t *)k->secret);
 		hmac_md5_update(&ctx, len, data);
 		hmac_md5_digest(&ctx, MD5_DIGEST_SIZE, d);
 		explicit_bzero(&ctx, sizeof(ctx));
@@ -69,8 +111,7 @@ int hb_auth_digest(const struct hb_authkey *k, const void *data, size_t len,
 		return HB_OK;
 	}
 	case HB_AUTH_CRC:
-		snprintf(hex, HB_AUTH_HEX_MAX, "%lx",
-			 (unsigned long)hb_auth_crc32(data, len));
+		hb_fmt_u64(hex, hb_auth_crc32(data, len), 16);
 		return HB_OK;
 	case HB_AUTH_NONE:
 		break;
@@ -87,32 +128,49 @@ int hb_auth_sign_text(const struct hb_authkeys *ks, int n, const void *data,
 
 	if (!k)
 		return HB_E_KEY;
+	char num[24];
+	size_t nl, hl;
+
 	if ((rc = hb_auth_digest(k, data, len, hex)) != HB_OK)
 		return rc;
-	if ((size_t)snprintf(out, cap, "%d %s", n, hex) >= cap)
+	nl = hb_fmt_u64(num, (uint64_t)n, 10);
+	hl = strlen(hex);
+	if (nl + 1 + hl >= cap)
 		return HB_E_TOOBIG;
+	memcpy(out, num, nl);
+	out[nl] = ' ';
+	memcpy(out + nl + 1, hex, hl + 1);
 	return HB_OK;
 }
 
-/* The classic text of the fields other than auth, in a fresh buffer. */
-static int render_unsigned(const struct hb_msg *m, char **out, size_t *len)
+/*
+ * The classic text of the fields other than auth: in fix (cap bytes)
+ * when it fits, as for any heartbeat, else in a fresh buffer that the
+ * caller frees when it is not fix.
+ */
+static int render_unsigned(const struct hb_msg *m, char *fix, size_t cap,
+			   char **out, size_t *len)
 {
-	long n = hb_msg_classic(m, HB_CLASSIC_NOAUTH, NULL, 0);
+	long n = hb_msg_classic(m, HB_CLASSIC_NOAUTH, fix, cap);
 	char *buf;
 
 	if (n < 0)
 		return (int)n;
+	*len = (size_t)n;
+	if ((size_t)n <= cap) {
+		*out = fix;
+		return HB_OK;
+	}
 	if (!(buf = malloc((size_t)n + 1)))
 		return HB_E_NOMEM;
 	hb_msg_classic(m, HB_CLASSIC_NOAUTH, buf, (size_t)n);
 	*out = buf;
-	*len = (size_t)n;
 	return HB_OK;
 }
 
 int hb_auth_sign_fields(struct hb_msg *m, const struct hb_authkeys *ks)
 {
-	char sig[HB_MSG_SIG_MAX + 1];
+	char sig[HB_MSG_SIG_MAX + 1], fix[RENDER_FIX];
 	char *text;
 	size_t len, j = 0;
 	bool seen = false;
@@ -125,8 +183,7 @@ int hb_auth_sign_fields(struct hb_msg *m, const struct hb_authkeys *ks)
 	for (size_t i = 0; i < m->n; i++) {
 		if (strcmp(m->f[i].name, "auth") == 0) {
 			if (seen) {
-				free(m->f[i].name);
-				free(m->f[i].value);
+				hb_field_free(&m->f[i]);
 				continue;
 			}
 			seen = true;
@@ -135,57 +192,63 @@ int hb_auth_sign_fields(struct hb_msg *m, const struct hb_authkeys *ks)
 	}
 	m->n = j;
 
-	if ((rc = render_unsigned(m, &text, &len)) != HB_OK)
+	if ((rc = render_unsigned(m, fix, sizeof(fix), &text, &len)) != HB_OK)
 		return rc;
 	rc = hb_auth_sign_text(ks, ks->active, text, len, sig, sizeof(sig));
-	free(text);
+	if (text != fix)
+		free(text);
 	if (rc != HB_OK)
 		return rc;
 	return hb_msg_set_str(m, "auth", sig);
 }
 
+/* Appends the signature netstring "len:N hex," after body bytes in buf. */
+static long sign_tail(const struct hb_authkeys *ks, uint8_t *buf, size_t body,
+		      size_t cap, const void *signed_text)
+{
+	char sig[HB_MSG_SIG_MAX + 1], head[24];
+	size_t sl, hl, total;
+	int rc;
+
+	rc = hb_auth_sign_text(ks, ks->active, signed_text, body, sig, sizeof(sig));
+	if (rc != HB_OK)
+		return rc;
+	sl = strlen(sig);
+	hl = hb_fmt_u64(head, sl, 10);
+	head[hl++] = ':';
+	total = body + hl + sl + 1;
+	if (total > HB_MSG_MAX_WIRE)
+		return HB_E_TOOBIG;
+	if (total <= cap) {
+		memcpy(buf + body, head, hl);
+		memcpy(buf + body + hl, sig, sl);
+		buf[total - 1] = ',';
+	}
+	return (long)total;
+}
+
 long hb_auth_encode(const struct hb_msg *m, enum hb_fmt fmt,
 		    const struct hb_authkeys *ks, void *buf, size_t cap)
 {
-	char sig[HB_MSG_SIG_MAX + 1], head[16];
-	long body;
+	long body, total;
 	uint8_t *tmp;
-	int rc, hl;
 
 	if (fmt == HB_FMT_CLASSIC)
 		return hb_msg_classic(m, HB_CLASSIC_MARKERS, buf, cap);
 
-	if ((body = hb_msg_netstring(m, NULL, 0)) < 0)
+	/* the usual case: encoded in place, signed there, one pass */
+	if ((body = hb_msg_netstring(m, buf, cap)) < 0)
 		return body;
+	if ((size_t)body <= cap)
+		return sign_tail(ks, buf, (size_t)body, cap, buf);
+
+	/* sizing (cap too small): the body is signed from a copy */
 	if (!(tmp = malloc((size_t)body)))
 		return HB_E_NOMEM;
 	hb_msg_netstring(m, tmp, (size_t)body);
-	rc = hb_auth_sign_text(ks, ks->active, tmp, (size_t)body, sig, sizeof(sig));
-	if (rc != HB_OK) {
-		free(tmp);
-		return rc;
-	}
-	hl = snprintf(head, sizeof(head), "%zu:", strlen(sig));
-
-	size_t total = (size_t)body + (size_t)hl + strlen(sig) + 1;
-
-	if (total > HB_MSG_MAX_WIRE) {
-		free(tmp);
-		return HB_E_TOOBIG;
-	}
-	if (total <= cap) {
-		uint8_t *o = buf;
-
-		memcpy(o, tmp, (size_t)body);
-		o += body;
-		memcpy(o, head, (size_t)hl);
-		o += hl;
-		memcpy(o, sig, strlen(sig));
-		o += strlen(sig);
-		*o = ',';
-	}
+	total = sign_tail(ks, tmp, (size_t)body, 0, tmp);
 	free(tmp);
-	return (long)total;
+	return total;
 }
 
 int hb_auth_check_text(const struct hb_authkeys *ks, const char *sig,
@@ -223,7 +286,7 @@ int hb_auth_check_text(const struct hb_authkeys *ks, const char *sig,
 int hb_auth_verify_fields(const struct hb_authkeys *ks, const struct hb_msg *m)
 {
 	const struct hb_field *auth = NULL;
-	char *text;
+	char fix[RENDER_FIX], *text;
 	size_t len;
 	int rc;
 
@@ -234,10 +297,11 @@ int hb_auth_verify_fields(const struct hb_authkeys *ks, const struct hb_msg *m)
 		return HB_E_NOAUTH;
 	if (auth->type != HB_FT_STRING)
 		return HB_E_BADAUTH;
-	if ((rc = render_unsigned(m, &text, &len)) != HB_OK)
+	if ((rc = render_unsigned(m, fix, sizeof(fix), &text, &len)) != HB_OK)
 		return rc;
 	rc = hb_auth_check_text(ks, (const char *)auth->value, text, len);
-	free(text);
+	if (text != fix)
+		free(text);
 	return rc;
 }
 

@@ -23,6 +23,14 @@
 
 #define HB_AUTH_HEX_MAX	41	/* 40 hex digits of SHA-1 and a NUL */
 
+/*
+ * Keys the HMAC of k once (sha1, md5; nothing for crc), so that
+ * hb_auth_digest copies that state instead of hashing the secret for every
+ * message; hb_authkeys_parse does it for each key it reads. HB_OK or
+ * HB_E_NOMEM.
+ */
+int hb_auth_prepare(struct hb_authkey *k);
+
 /* The digest of data under a key, as lower-case hex. HB_OK or an hb_err. */
 int hb_auth_digest(const struct hb_authkey *k, const void *data, size_t len,
 		   char hex[HB_AUTH_HEX_MAX]);
@@ -41,7 +49,8 @@ int hb_auth_sign_fields(struct hb_msg *m, const struct hb_authkeys *ks);
  * A message as 3.0.6 sends it. Netstring: the body and the outer signature
  * under the active key. Classic: ">>>\n".."<<<\n" (no NUL; the caller adds
  * one for a datagram). Call hb_auth_sign_fields() first. Returns the length
- * (written only if it fits in cap) or a negative hb_err.
+ * (as hb_msg_netstring: buf holds the message only when that is <= cap)
+ * or a negative hb_err.
  */
 long hb_auth_encode(const struct hb_msg *m, enum hb_fmt fmt,
 		    const struct hb_authkeys *ks, void *buf, size_t cap);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/hb/hb_auth.h"
 #include "daemon/hb/hb_authkeys.h"
 #include "daemon/hb/hb_str.h"
 
@@ -41,6 +42,10 @@ static void wipe_key(struct hb_authkey *key)
 	if (key->secret) {
 		explicit_bzero(key->secret, key->secret_len);
 		free(key->secret);
+	}
+	if (key->pre) {
+		explicit_bzero(key->pre, key->pre_len);
+		free(key->pre);
 	}
 	memset(key, 0, sizeof(*key));
 }
@@ -188,6 +193,12 @@ static void do_line(struct hb_authkeys *k, char *s, const char *file,
 			return;
 		}
 		nk.secret_len = wl[2];
+		/* without it hb_auth_digest keys the HMAC on every message */
+		if (hb_auth_prepare(&nk) != HB_OK) {
+			hb_diag_add(d, HB_SEV_ERR, file, line, "Out of memory for authkey");
+			wipe_key(&nk);
+			return;
+		}
 	}
 	wipe_key(&k->keys[num]);
 	k->keys[num] = nk;

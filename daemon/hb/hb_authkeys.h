@@ -31,6 +31,8 @@ struct hb_authkey {
 	char *secret;		/* NULL for crc */
 	size_t secret_len;
 	unsigned line;
+	void *pre;		/* keyed HMAC state from hb_auth_prepare, or NULL */
+	size_t pre_len;
 };
 
 struct hb_authkeys {

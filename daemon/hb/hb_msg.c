@@ -50,10 +50,8 @@ void hb_msg_init(struct hb_msg *m)
 
 void hb_msg_free(struct hb_msg *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->f[i].name);
-		free(m->f[i].value);
-	}
+	for (size_t i = 0; i < m->n; i++)
+		hb_field_free(&m->f[i]);
 	free(m->f);
 	memset(m, 0, sizeof(*m));
 }
@@ -135,11 +133,49 @@ static int type_of_digit(uint8_t c, enum hb_ftype *t)
 	return HB_OK;
 }
 
+/*
+ * Fills f with copies of name and value in one block: the name, a NUL,
+ * the value, a NUL (so f->name is what hb_field_free releases).
+ */
+static int field_fill(struct hb_field *f, enum hb_ftype t, const char *name,
+		      size_t nlen, const void *value, size_t vlen)
+{
+	char *blk = malloc(nlen + 1 + vlen + 1);
+
+	if (!blk)
+		return HB_E_NOMEM;
+	memcpy(blk, name, nlen);
+	blk[nlen] = '\0';
+	if (vlen)
+		memcpy(blk + nlen + 1, value, vlen);
+	blk[nlen + 1 + vlen] = '\0';
+	f->type = t;
+	f->name = blk;
+	f->nlen = nlen;
+	f->value = (uint8_t *)blk + nlen + 1;
+	f->vlen = vlen;
+	return HB_OK;
+}
+
+/* f is called name (nlen bytes)? The length first: most names differ there. */
+static bool named(const struct hb_field *f, const char *name, size_t nlen)
+{
+	return f->nlen == nlen && memcmp(f->name, name, nlen) == 0;
+}
+
+void hb_field_free(struct hb_field *f)
+{
+	free(f->name);
+	f->name = NULL;
+	f->value = NULL;
+}
+
 /* Appends a field, taking copies. Assumes name/value were checked. */
 static int append(struct hb_msg *m, enum hb_ftype t, const char *name,
 		  size_t nlen, const void *value, size_t vlen)
 {
 	struct hb_field *f;
+	int rc;
 
 	if (m->n >= HB_MSG_MAX_FIELDS)
 		return HB_E_TOOBIG;
@@ -151,19 +187,8 @@ static int append(struct hb_msg *m, enum hb_ftype t, const char *name,
 		m->f = f;
 		m->cap = cap;
 	}
-	f = &m->f[m->n];
-	f->type = t;
-	f->nlen = nlen;
-	f->vlen = vlen;
-	f->name = hb_strndup(name, nlen);
-	f->value = malloc(vlen + 1);
-	if (!f->name || !f->value) {
-		free(f->name);
-		free(f->value);
-		return HB_E_NOMEM;
-	}
-	memcpy(f->value, value, vlen);
-	f->value[vlen] = '\0';
+	if ((rc = field_fill(&m->f[m->n], t, name, nlen, value, vlen)) != HB_OK)
+		return rc;
 	m->n++;
 	return HB_OK;
 }
@@ -411,13 +436,17 @@ long hb_msg_netstring(const struct hb_msg *m, void *buf, size_t cap)
 	put(&o, NS_START, MARK_LEN);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct hb_field *f = &m->f[i];
-		char head[32];
+		char head[HB_FMT_U64_MAX + 4];
+		size_t hl;
 
 		if (f->type > HB_FT_UNCOMPRESS)
 			return HB_E_TYPE;
-		snprintf(head, sizeof(head), "%zu:(%d)", 3 + f->nlen + 1 + f->vlen,
-			 (int)f->type);
-		puts_(&o, head);
+		hl = hb_fmt_u64(head, 3 + f->nlen + 1 + f->vlen, 10);
+		head[hl++] = ':';
+		head[hl++] = '(';
+		head[hl++] = (char)('0' + (int)f->type);
+		head[hl++] = ')';
+		put(&o, head, hl);
 		put(&o, f->name, f->nlen);
 		put(&o, "=", 1);
 		put(&o, f->value, f->vlen);
@@ -438,7 +467,7 @@ long hb_msg_classic(const struct hb_msg *m, unsigned flags, void *buf, size_t ca
 	for (size_t i = 0; i < m->n; i++) {
 		const struct hb_field *f = &m->f[i];
 
-		if ((flags & HB_CLASSIC_NOAUTH) && strcmp(f->name, "auth") == 0)
+		if ((flags & HB_CLASSIC_NOAUTH) && named(f, "auth", 4))
 			continue;
 		switch (f->type) {
 		case HB_FT_STRING:
@@ -504,41 +533,37 @@ int hb_msg_add_bin(struct hb_msg *m, const char *name, const void *v, size_t n)
 
 int hb_msg_add_hex(struct hb_msg *m, const char *name, uint64_t v)
 {
-	char tmp[24];
+	char tmp[HB_FMT_U64_MAX];
 
-	snprintf(tmp, sizeof(tmp), "%" PRIx64, v);
+	hb_fmt_u64(tmp, v, 16);
 	return hb_msg_add_str(m, name, tmp);
 }
 
 int hb_msg_add_dec(struct hb_msg *m, const char *name, uint64_t v)
 {
-	char tmp[24];
+	char tmp[HB_FMT_U64_MAX];
 
-	snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+	hb_fmt_u64(tmp, v, 10);
 	return hb_msg_add_str(m, name, tmp);
 }
 
 int hb_msg_set(struct hb_msg *m, enum hb_ftype t, const char *name,
 	       const void *value, size_t vlen)
 {
+	size_t nlen = strlen(name);
 	int rc;
 
 	for (size_t i = 0; i < m->n; i++) {
-		struct hb_field *f = &m->f[i];
-		uint8_t *nv;
+		struct hb_field *f = &m->f[i], nf;
 
-		if (strcmp(f->name, name) != 0)
+		if (!named(f, name, nlen))
 			continue;
 		if ((rc = check_value(t, value, vlen)) != HB_OK)
 			return rc;
-		if (!(nv = malloc(vlen + 1)))
-			return HB_E_NOMEM;
-		memcpy(nv, value, vlen);
-		nv[vlen] = '\0';
-		free(f->value);
-		f->value = nv;
-		f->vlen = vlen;
-		f->type = t;
+		if ((rc = field_fill(&nf, t, name, nlen, value, vlen)) != HB_OK)
+			return rc;
+		hb_field_free(f);
+		*f = nf;
 		return HB_OK;
 	}
 	return hb_msg_add(m, t, name, value, vlen);
@@ -551,9 +576,9 @@ int hb_msg_set_str(struct hb_msg *m, const char *name, const char *value)
 
 static int set_hex(struct hb_msg *m, const char *name, uint64_t v)
 {
-	char tmp[24];
+	char tmp[HB_FMT_U64_MAX];
 
-	snprintf(tmp, sizeof(tmp), "%" PRIx64, v);
+	hb_fmt_u64(tmp, v, 16);
 	return hb_msg_set_str(m, name, tmp);
 }
 
@@ -561,7 +586,7 @@ int hb_msg_add_control(struct hb_msg *m, const struct hb_ctl *c)
 {
 	const char *t = hb_msg_str(m, "t");
 	bool noseq = hb_type_is_noseq(t);
-	char ttl[12];
+	char ttl[HB_FMT_U64_MAX];
 	int rc;
 
 	if (!t)
@@ -583,7 +608,7 @@ int hb_msg_add_control(struct hb_msg *m, const struct hb_ctl *c)
 		return rc;
 	if (!noseq && (rc = hb_msg_set_str(m, "ld", c->ld)) != HB_OK)
 		return rc;
-	snprintf(ttl, sizeof(ttl), "%u", c->ttl);
+	hb_fmt_u64(ttl, c->ttl, 10);
 	if (!KEEP("ttl") && (rc = hb_msg_set_str(m, "ttl", ttl)) != HB_OK)
 		return rc;
 #undef KEEP
@@ -594,10 +619,11 @@ size_t hb_msg_remove(struct hb_msg *m, const char *name)
 {
 	size_t j = 0, removed = 0;
 
+	size_t nlen = strlen(name);
+
 	for (size_t i = 0; i < m->n; i++) {
-		if (strcmp(m->f[i].name, name) == 0) {
-			free(m->f[i].name);
-			free(m->f[i].value);
+		if (named(&m->f[i], name, nlen)) {
+			hb_field_free(&m->f[i]);
 			removed++;
 			continue;
 		}
@@ -611,23 +637,21 @@ size_t hb_msg_remove(struct hb_msg *m, const char *name)
 
 const struct hb_field *hb_msg_find(const struct hb_msg *m, const char *name)
 {
+	size_t nlen = strlen(name);
+
 	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->f[i].name, name) == 0)
+		if (named(&m->f[i], name, nlen))
 			return &m->f[i];
 	return NULL;
 }
 
-const char *hb_msg_str(const struct hb_msg *m, const char *name)
+static const char *field_str(const struct hb_field *f)
 {
-	const struct hb_field *f = hb_msg_find(m, name);
-
 	return f && f->type == HB_FT_STRING ? (const char *)f->value : NULL;
 }
 
-int hb_msg_hex(const struct hb_msg *m, const char *name, uint64_t *v)
+static int field_hex(const struct hb_field *f, uint64_t *v)
 {
-	const struct hb_field *f = hb_msg_find(m, name);
-
 	if (!f)
 		return HB_E_NOFIELD;
 	if (f->type != HB_FT_STRING ||
@@ -636,9 +660,8 @@ int hb_msg_hex(const struct hb_msg *m, const char *name, uint64_t *v)
 	return HB_OK;
 }
 
-int hb_msg_dec(const struct hb_msg *m, const char *name, uint64_t *v)
+static int field_dec(const struct hb_field *f, uint64_t *v)
 {
-	const struct hb_field *f = hb_msg_find(m, name);
 	unsigned long n;
 
 	if (!f)
@@ -650,10 +673,8 @@ int hb_msg_dec(const struct hb_msg *m, const char *name, uint64_t *v)
 	return HB_OK;
 }
 
-int hb_msg_uuid(const struct hb_msg *m, const char *name, uint8_t uuid[HB_UUID_LEN])
+static int field_uuid(const struct hb_field *f, uint8_t uuid[HB_UUID_LEN])
 {
-	const struct hb_field *f = hb_msg_find(m, name);
-
 	if (!f)
 		return HB_E_NOFIELD;
 	if (f->type != HB_FT_BINARY || f->vlen != HB_UUID_LEN)
@@ -662,92 +683,134 @@ int hb_msg_uuid(const struct hb_msg *m, const char *name, uint8_t uuid[HB_UUID_L
 	return HB_OK;
 }
 
+const char *hb_msg_str(const struct hb_msg *m, const char *name)
+{
+	return field_str(hb_msg_find(m, name));
+}
+
+int hb_msg_hex(const struct hb_msg *m, const char *name, uint64_t *v)
+{
+	return field_hex(hb_msg_find(m, name), v);
+}
+
+int hb_msg_dec(const struct hb_msg *m, const char *name, uint64_t *v)
+{
+	return field_dec(hb_msg_find(m, name), v);
+}
+
+int hb_msg_uuid(const struct hb_msg *m, const char *name, uint8_t uuid[HB_UUID_LEN])
+{
+	return field_uuid(hb_msg_find(m, name), uuid);
+}
+
 bool hb_type_is_noseq(const char *t)
 {
 	return t && strncmp(t, "NS_", 3) == 0;
 }
 
-static int hdr_num(const struct hb_msg *m, const char *name, bool hex,
-		   uint64_t *v, bool *has, const char **bad)
-{
-	int rc = hex ? hb_msg_hex(m, name, v) : hb_msg_dec(m, name, v);
+/* The fields hb_msg_hdr reads, found in one pass over the message. */
+enum hdr_key {
+	HK_T, HK_ST, HK_SRC, HK_DEST, HK_LD, HK_AUTH, HK_INFO, HK_RSC_HOLD,
+	HK_RTYPE, HK_NODE, HK_RESULT, HK_IPADDR, HK_SEQ, HK_HG, HK_TS, HK_DT,
+	HK_ACKSEQ, HK_FIRSTSEQ, HK_LASTSEQ, HK_TTL, HK_PROTOCOL, HK_SRCUUID,
+	HK_DESTUUID, HK_COUNT
+};
 
+#define HK(k, s) [k] = { s, sizeof(s) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} hdr_keys[HK_COUNT] = {
+	HK(HK_T, "t"), HK(HK_ST, "st"), HK(HK_SRC, "src"), HK(HK_DEST, "dest"),
+	HK(HK_LD, "ld"), HK(HK_AUTH, "auth"), HK(HK_INFO, "info"),
+	HK(HK_RSC_HOLD, "rsc_hold"), HK(HK_RTYPE, "rtype"), HK(HK_NODE, "node"),
+	HK(HK_RESULT, "result"), HK(HK_IPADDR, "ipaddr"), HK(HK_SEQ, "seq"),
+	HK(HK_HG, "hg"), HK(HK_TS, "ts"), HK(HK_DT, "dt"),
+	HK(HK_ACKSEQ, "ackseq"), HK(HK_FIRSTSEQ, "firstseq"),
+	HK(HK_LASTSEQ, "lastseq"), HK(HK_TTL, "ttl"),
+	HK(HK_PROTOCOL, "protocol"), HK(HK_SRCUUID, "srcuuid"),
+	HK(HK_DESTUUID, "destuuid"),
+};
+#undef HK
+
+/* A parse result of field k: absent is fine, a bad value names the field. */
+static int hdr_rc(int rc, enum hdr_key k, bool *has, const char **bad)
+{
 	if (rc == HB_E_NOFIELD)
 		return HB_OK;
 	if (rc != HB_OK) {
 		if (!*bad)
-			*bad = name;
-		return rc;
+			*bad = hdr_keys[k].name;
+		return HB_E_VALUE;
 	}
-	*has = true;
+	if (has)
+		*has = true;
 	return HB_OK;
 }
 
-static int hdr_int(const struct hb_msg *m, const char *name, int max, int *v,
+static int hdr_num(const struct hb_field **fs, enum hdr_key k, bool hex,
+		   uint64_t *v, bool *has, const char **bad)
+{
+	return hdr_rc(hex ? field_hex(fs[k], v) : field_dec(fs[k], v), k, has, bad);
+}
+
+static int hdr_int(const struct hb_field **fs, enum hdr_key k, int max, int *v,
 		   const char **bad)
 {
 	uint64_t n;
-	int rc = hb_msg_dec(m, name, &n);
+	int rc = field_dec(fs[k], &n);
 
 	*v = -1;
-	if (rc == HB_E_NOFIELD)
-		return HB_OK;
-	if (rc != HB_OK || n > (uint64_t)max) {
-		if (!*bad)
-			*bad = name;
-		return HB_E_VALUE;
-	}
-	*v = (int)n;
-	return HB_OK;
-}
-
-static int hdr_uuid(const struct hb_msg *m, const char *name, uint8_t *u,
-		    bool *has, const char **bad)
-{
-	int rc = hb_msg_uuid(m, name, u);
-
-	if (rc == HB_E_NOFIELD)
-		return HB_OK;
-	if (rc != HB_OK) {
-		if (!*bad)
-			*bad = name;
-		return rc;
-	}
-	*has = true;
-	return HB_OK;
+	if (rc == HB_OK && n > (uint64_t)max)
+		rc = HB_E_VALUE;
+	if (rc == HB_OK)
+		*v = (int)n;
+	return hdr_rc(rc, k, NULL, bad);
 }
 
 int hb_msg_hdr(const struct hb_msg *m, struct hb_hdr *h)
 {
+	const struct hb_field *fs[HK_COUNT] = { NULL };
 	int rc = HB_OK;
 	bool rexmit;
 
-	memset(h, 0, sizeof(*h));
-	h->t = hb_msg_str(m, "t");
-	h->st = hb_msg_str(m, "st");
-	h->src = hb_msg_str(m, "src");
-	h->dest = hb_msg_str(m, "dest");
-	h->ld = hb_msg_str(m, "ld");
-	h->auth = hb_msg_str(m, "auth");
-	h->info = hb_msg_str(m, "info");
-	h->rsc_hold = hb_msg_str(m, "rsc_hold");
-	h->rtype = hb_msg_str(m, "rtype");
-	h->node = hb_msg_str(m, "node");
-	h->result = hb_msg_str(m, "result");
-	h->ipaddr = hb_msg_str(m, "ipaddr");
+	/* the first field of a name wins, as in hb_msg_find */
+	for (size_t i = 0; i < m->n; i++)
+		for (int k = 0; k < HK_COUNT; k++)
+			if (named(&m->f[i], hdr_keys[k].name, hdr_keys[k].len)) {
+				if (!fs[k])
+					fs[k] = &m->f[i];
+				break;
+			}
 
-	rc |= hdr_num(m, "seq", true, &h->seq, &h->has_seq, &h->bad);
-	rc |= hdr_num(m, "hg", true, &h->hg, &h->has_hg, &h->bad);
-	rc |= hdr_num(m, "ts", true, &h->ts, &h->has_ts, &h->bad);
-	rc |= hdr_num(m, "dt", true, &h->dt, &h->has_dt, &h->bad);
-	rc |= hdr_num(m, "ackseq", true, &h->ackseq, &h->has_ackseq, &h->bad);
+	memset(h, 0, sizeof(*h));
+	h->t = field_str(fs[HK_T]);
+	h->st = field_str(fs[HK_ST]);
+	h->src = field_str(fs[HK_SRC]);
+	h->dest = field_str(fs[HK_DEST]);
+	h->ld = field_str(fs[HK_LD]);
+	h->auth = field_str(fs[HK_AUTH]);
+	h->info = field_str(fs[HK_INFO]);
+	h->rsc_hold = field_str(fs[HK_RSC_HOLD]);
+	h->rtype = field_str(fs[HK_RTYPE]);
+	h->node = field_str(fs[HK_NODE]);
+	h->result = field_str(fs[HK_RESULT]);
+	h->ipaddr = field_str(fs[HK_IPADDR]);
+
+	rc |= hdr_num(fs, HK_SEQ, true, &h->seq, &h->has_seq, &h->bad);
+	rc |= hdr_num(fs, HK_HG, true, &h->hg, &h->has_hg, &h->bad);
+	rc |= hdr_num(fs, HK_TS, true, &h->ts, &h->has_ts, &h->bad);
+	rc |= hdr_num(fs, HK_DT, true, &h->dt, &h->has_dt, &h->bad);
+	rc |= hdr_num(fs, HK_ACKSEQ, true, &h->ackseq, &h->has_ackseq, &h->bad);
 	/* NS_rexmit asks in decimal; NS_nak_rexmit answers in hex */
 	rexmit = h->t && strcmp(h->t, "NS_rexmit") == 0;
-	rc |= hdr_num(m, "firstseq", !rexmit, &h->firstseq, &h->has_firstseq, &h->bad);
-	rc |= hdr_num(m, "lastseq", !rexmit, &h->lastseq, &h->has_lastseq, &h->bad);
-	rc |= hdr_int(m, "ttl", 255, &h->ttl, &h->bad);
-	rc |= hdr_int(m, "protocol", 1000, &h->protocol, &h->bad);
-	rc |= hdr_uuid(m, "srcuuid", h->srcuuid, &h->has_srcuuid, &h->bad);
-	rc |= hdr_uuid(m, "destuuid", h->destuuid, &h->has_destuuid, &h->bad);
+	rc |= hdr_num(fs, HK_FIRSTSEQ, !rexmit, &h->firstseq, &h->has_firstseq, &h->bad);
+	rc |= hdr_num(fs, HK_LASTSEQ, !rexmit, &h->lastseq, &h->has_lastseq, &h->bad);
+	rc |= hdr_int(fs, HK_TTL, 255, &h->ttl, &h->bad);
+	rc |= hdr_int(fs, HK_PROTOCOL, 1000, &h->protocol, &h->bad);
+	rc |= hdr_rc(field_uuid(fs[HK_SRCUUID], h->srcuuid), HK_SRCUUID,
+		     &h->has_srcuuid, &h->bad);
+	rc |= hdr_rc(field_uuid(fs[HK_DESTUUID], h->destuuid), HK_DESTUUID,
+		     &h->has_destuuid, &h->bad);
 	return rc ? HB_E_VALUE : HB_OK;
 }

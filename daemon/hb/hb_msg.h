@@ -61,11 +61,14 @@ const char *hb_strerror(int err);
 
 struct hb_field {
 	enum hb_ftype type;
-	char *name;
+	char *name;		/* one allocation with value: hb_field_free */
 	size_t nlen;
 	uint8_t *value;		/* vlen bytes, plus a NUL not counted */
 	size_t vlen;
 };
+
+/* Frees a field's name and value (for code that edits m->f directly). */
+void hb_field_free(struct hb_field *f);
 
 struct hb_msg {
 	struct hb_field *f;
@@ -92,7 +95,8 @@ int hb_msg_decode(struct hb_msg *m, const void *buf, size_t len, struct hb_wire 
 
 /*
  * Encoders return the length of the full encoding, or a negative hb_err.
- * They write only if it fits in cap (call with cap 0 to size a buffer).
+ * They never write past cap, and buf holds the encoding only when the
+ * result is at most cap (call with cap 0 to size a buffer).
  */
 /* "###\n" ... "%%%\n": the netstring body, without signature. */
 long hb_msg_netstring(const struct hb_msg *m, void *buf, size_t cap);

@@ -87,6 +87,24 @@ int hb_parse_ulong(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+size_t hb_fmt_u64(char *buf, uint64_t v, unsigned base)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[HB_FMT_U64_MAX];
+	size_t n = 0, len;
+
+	if (base != 16)
+		base = 10;
+	do {
+		tmp[n++] = digits[v % base];
+		v /= base;
+	} while (v);
+	for (len = 0; len < n; len++)
+		buf[len] = tmp[n - 1 - len];
+	buf[len] = '\0';
+	return len;
+}
+
 int hb_parse_hex64(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t v = 0;

@@ -41,6 +41,13 @@ int hb_parse_ulong(const char *s, unsigned long max, unsigned long *out);
  */
 int hb_parse_hex64(const char *s, size_t len, uint64_t *out);
 
+/*
+ * v in base 10 or 16 (lower case, as printf's %lu and %lx), NUL-terminated
+ * in buf, which holds at least HB_FMT_U64_MAX bytes. Returns the length.
+ */
+#define HB_FMT_U64_MAX	21
+size_t hb_fmt_u64(char *buf, uint64_t v, unsigned base);
+
 /* Constant-time equality of two byte strings of the same length. */
 bool hb_memeq_ct(const void *a, const void *b, size_t n);
 

@@ -371,6 +371,114 @@ static void test_methods_known_answers(void **state)
 	assert_int_equal(hb_auth_digest(&k, text, 3, hex), HB_E_KEY);
 }
 
+/*
+ * A key prepared once (hb_authkeys_parse does it) gives the digests of a
+ * key set up for every message; crc has nothing to prepare.
+ */
+static void test_prepared_keys(void **state)
+{
+	static const char text[] = "t=status\nst=active\n";
+	static const struct {
+		enum hb_auth_method method;
+		size_t keylen;
+	} cases[] = {
+		{ HB_AUTH_SHA1, 10 }, { HB_AUTH_SHA1, 100 }, { HB_AUTH_MD5, 11 },
+		{ HB_AUTH_MD5, 80 },
+	};
+	char secret[101], plain[HB_AUTH_HEX_MAX], pre[HB_AUTH_HEX_MAX];
+	struct hb_authkeys ks;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct hb_authkey k = { .method = cases[i].method };
+
+		memset(secret, 'a' + (int)i, cases[i].keylen);
+		k.secret = secret;
+		k.secret_len = cases[i].keylen;
+		assert_int_equal(hb_auth_digest(&k, text, strlen(text), plain), HB_OK);
+		assert_int_equal(hb_auth_prepare(&k), HB_OK);
+		assert_non_null(k.pre);
+		assert_true(k.pre_len > 0);
+		/* twice: the prepared state is copied, not used up */
+		for (int j = 0; j < 2; j++) {
+			assert_int_equal(hb_auth_digest(&k, text, strlen(text), pre), HB_OK);
+			assert_string_equal(pre, plain);
+		}
+		assert_int_equal(hb_auth_digest(&k, text, 3, pre), HB_OK);
+		assert_string_not_equal(pre, plain);
+		free(k.pre);
+	}
+
+	load_keys(&ks, "auth 2\n1 sha1 SomeSecret\n2 md5 OtherSecret\n3 crc\n");
+	assert_non_null(ks.keys[1].pre);
+	assert_non_null(ks.keys[2].pre);
+	assert_null(ks.keys[3].pre);
+	/* the known answers of test_methods_known_answers, through the file */
+	assert_int_equal(hb_auth_digest(&ks.keys[1], text, strlen(text), pre), HB_OK);
+	assert_string_equal(pre, "cb809e384ada92ba9cf1e3fcef17a3d8d25586ac");
+	assert_int_equal(hb_auth_digest(&ks.keys[2], text, strlen(text), pre), HB_OK);
+	assert_string_equal(pre, "aceaec12fb4b7e3822edc13c9c54038d");
+	hb_authkeys_free(&ks);
+	assert_null(ks.keys[1].pre);
+}
+
+/*
+ * hb_auth_encode gives the same length whatever cap it is given (none,
+ * too small for the body, enough for the body but not the signature,
+ * exact), and writes the message only when it fits; a message larger
+ * than the stack buffers (2 KiB) signs, encodes and verifies the same way.
+ */
+static void test_encode_every_cap(void **state)
+{
+	struct hb_authkeys ks;
+	char big[3000];
+
+	(void)state;
+	memset(big, 'v', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	load_keys(&ks, "auth 1\n1 sha1 SomeSecret\n");
+	for (int large = 0; large < 2; large++) {
+		struct hb_msg m, r;
+		struct hb_wire w;
+		char *ref, *buf;
+		long n, body;
+
+		hb_msg_init(&m);
+		assert_int_equal(hb_msg_add_str(&m, "t", "status"), HB_OK);
+		assert_int_equal(hb_msg_add_str(&m, "info", large ? big : "short"), HB_OK);
+		assert_int_equal(hb_auth_sign_fields(&m, &ks), HB_OK);
+		assert_int_equal(hb_auth_verify_fields(&ks, &m), HB_OK);
+		n = hb_auth_encode(&m, HB_FMT_NETSTRING, &ks, NULL, 0);
+		assert_true(n > 0);
+		body = hb_msg_netstring(&m, NULL, 0);
+		assert_true(body > 0 && body < n);
+		ref = malloc((size_t)n);
+		buf = malloc((size_t)n);
+		assert_non_null(ref);
+		assert_non_null(buf);
+		assert_int_equal(hb_auth_encode(&m, HB_FMT_NETSTRING, &ks, ref, (size_t)n), n);
+		assert_int_equal(hb_auth_decode(&ks, ref, (size_t)n, &r, &w), HB_OK);
+		assert_string_equal(hb_msg_str(&r, "info"), large ? big : "short");
+		hb_msg_free(&r);
+		for (long cap = 0; cap <= n; cap += cap < body - 2 ? (large ? 97 : 7) : 1) {
+			/* every cap from body - 2 on, sparser below */
+			memset(buf, '#', (size_t)n);
+			assert_int_equal(hb_auth_encode(&m, HB_FMT_NETSTRING, &ks, buf,
+							(size_t)cap), n);
+			if (cap == n)
+				assert_memory_equal(buf, ref, (size_t)n);
+			/* nothing is written past cap */
+			for (long i = cap; i < n; i++)
+				if (buf[i] != '#')
+					fail_msg("cap %ld of %ld: byte %ld written", cap, n, i);
+		}
+		free(ref);
+		free(buf);
+		hb_msg_free(&m);
+	}
+	hb_authkeys_free(&ks);
+}
+
 /* A status message built by us, signed with each method, in both formats. */
 static void test_sign_and_verify_each_method(void **state)
 {
@@ -460,6 +568,8 @@ int main(void)
 		cmocka_unit_test(test_methods_known_answers),
 		cmocka_unit_test(test_sign_and_verify_each_method),
 		cmocka_unit_test(test_auth_field_anywhere),
+		cmocka_unit_test(test_prepared_keys),
+		cmocka_unit_test(test_encode_every_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
  * the datagrams and serial frames captured from real Heartbeat 3.0.6
  * (tests/unit/hb_wire_samples.h), and every error path of the decoder.
  */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 
 #include "daemon/hb/hb_base64.h"
 #include "daemon/hb/hb_msg.h"
+#include "daemon/hb/hb_str.h"
 #include "tests/unit/hb_wire_samples.h"
 
 static const struct hb_wire_sample *sample(const char *name)
@@ -524,6 +526,78 @@ static void test_hdr_bad_values(void **state)
 	hb_msg_free(&m);
 }
 
+/* hb_msg_hdr reads the first field of a name, as hb_msg_find does. */
+static void test_hdr_first_field_wins(void **state)
+{
+	static const uint8_t u1[16] = { 1 }, u2[16] = { 2 };
+	struct hb_msg m;
+	struct hb_hdr h;
+	uint8_t u[16];
+
+	(void)state;
+	hb_msg_init(&m);
+	assert_int_equal(hb_msg_add_str(&m, "st", "active"), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "t", "status"), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "seq", "1f"), HB_OK);
+	assert_int_equal(hb_msg_add_bin(&m, "srcuuid", u1, 16), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "t", "NS_ackmsg"), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "seq", "zz"), HB_OK);	/* not read */
+	assert_int_equal(hb_msg_add_bin(&m, "srcuuid", u2, 16), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "ttl", "4"), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "s", "x"), HB_OK);	/* prefixes of names */
+	assert_int_equal(hb_msg_add_str(&m, "sequence", "x"), HB_OK);
+	assert_int_equal(hb_msg_hdr(&m, &h), HB_OK);
+	assert_string_equal(h.t, "status");
+	assert_string_equal(h.st, "active");
+	assert_true(h.has_seq);
+	assert_int_equal(h.seq, 0x1f);
+	assert_true(h.has_srcuuid);
+	assert_memory_equal(h.srcuuid, u1, 16);
+	assert_int_equal(h.ttl, 4);
+	assert_int_equal(h.protocol, -1);
+	assert_false(h.has_hg);
+	assert_null(h.src);
+	assert_string_equal(hb_msg_str(&m, "t"), "status");
+	assert_int_equal(hb_msg_uuid(&m, "srcuuid", u), HB_OK);
+	assert_memory_equal(u, u1, 16);
+	/* a binary t is not a string: absent for the header */
+	assert_int_equal(hb_msg_set(&m, HB_FT_BINARY, "t", "ab", 2), HB_OK);
+	assert_int_equal(hb_msg_hdr(&m, &h), HB_OK);
+	assert_null(h.t);
+	/* set replaces the first of a name, remove takes all */
+	assert_int_equal(hb_msg_set_str(&m, "seq", "20"), HB_OK);
+	assert_int_equal(hb_msg_hdr(&m, &h), HB_OK);
+	assert_int_equal(h.seq, 0x20);
+	assert_int_equal(hb_msg_remove(&m, "seq"), 2);
+	assert_int_equal(hb_msg_hdr(&m, &h), HB_OK);
+	assert_false(h.has_seq);
+	hb_msg_free(&m);
+}
+
+/* Numbers as printf's %lu and %lx print them. */
+static void test_fmt_u64(void **state)
+{
+	static const uint64_t vals[] = {
+		0, 1, 9, 10, 15, 16, 255, 4096, 0x6b06677e, 999999999999ull,
+		UINT64_MAX - 1, UINT64_MAX,
+	};
+	char got[HB_FMT_U64_MAX], want[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		snprintf(want, sizeof(want), "%" PRIu64, vals[i]);
+		assert_int_equal(hb_fmt_u64(got, vals[i], 10), strlen(want));
+		assert_string_equal(got, want);
+		snprintf(want, sizeof(want), "%" PRIx64, vals[i]);
+		assert_int_equal(hb_fmt_u64(got, vals[i], 16), strlen(want));
+		assert_string_equal(got, want);
+	}
+	/* any other base is decimal, never a loop without end */
+	assert_int_equal(hb_fmt_u64(got, 1234, 0), 4);
+	assert_string_equal(got, "1234");
+	assert_int_equal(hb_fmt_u64(got, 1234, 1), 4);
+}
+
 static void test_base64(void **state)
 {
 	static const struct {
@@ -577,6 +651,8 @@ int main(void)
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_build_and_access),
 		cmocka_unit_test(test_hdr_bad_values),
+		cmocka_unit_test(test_hdr_first_field_wins),
+		cmocka_unit_test(test_fmt_u64),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_strerror),
 	};
