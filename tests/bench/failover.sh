@@ -2,15 +2,16 @@
 # Membership benchmark on the netns bed (host namespaces, no QEMU): for
 # every implementation in DUET_BENCH_HA_IMPLS (adapters lib/ha-<name>.bash;
 # default "heartbeat", plus "duetd" when it is built), a two-node cluster
-# nodea/nodeb with ucast on one LAN, keepalive 200 ms, deadtime 1 s,
-# warntime 500 ms, initdead 2 s, auto_failback on, haresources
+# nodea/nodeb with ucast on one veth cable (bench_net below), keepalive
+# 200 ms, deadtime 1 s, warntime 500 ms, initdead 2 s, auto_failback on, haresources
 # "nodea hbdummy::r1 hbdummy::r2":
 #   - failover: kill -9 of nodea's whole node (its pid namespace, like a
 #     crash) -> r1 started on nodeb (the dummy script's own timestamp),
 #     DUET_BENCH_FAILOVER_REPS runs (5), each on a freshly started cluster;
-#   - idle footprint of nodea over DUET_BENCH_IDLE_S seconds (60) with the
-#     group running on it: processes, RSS and PSS summed over them, CPU
-#     time used in the window as a share of one core;
+#   - idle footprint of nodea with the group running on it: processes,
+#     RSS and PSS summed over them, and the CPU time they used in each of
+#     DUET_BENCH_IDLE_REPS (3) windows of DUET_BENCH_IDLE_S seconds (60),
+#     as a share of one core;
 #   - as a reference ("floor"), the idle CPU of tools/hb_floor.c on the same
 #     bed: a loop that only sleeps a keepalive and sends one heartbeat-sized
 #     datagram to the peer, what any daemon at these timers pays here at
@@ -45,10 +46,25 @@ default_impls=heartbeat
 impls=${DUET_BENCH_HA_IMPLS:-$default_impls}
 reps=${DUET_BENCH_FAILOVER_REPS:-5}
 idle_s=${DUET_BENCH_IDLE_S:-60}
+idle_reps=${DUET_BENCH_IDLE_REPS:-3}
 GROUP="nodea hbdummy::r1 hbdummy::r2"
 
 bench_results_init "$results"
 trap 'bed_cleanup >/dev/null 2>&1 || true' EXIT
+
+# bench_net: the nodes' network. By default (DUET_BENCH_NET=link) one veth
+# cable between nodea and nodeb, the setup of the stock Heartbeat figures
+# in heartbeat.md §11 (0.43 % idle CPU there); DUET_BENCH_NET=lan puts them
+# on a bridged LAN as the netns tests do, where every datagram's sender
+# also pays for the bridge (and br_netfilter's hooks where that module is
+# loaded), about 0.02 % more for a 200 ms heartbeat here.
+bench_net() {
+	case "${DUET_BENCH_NET:-link}" in
+	link) bed_add_link eth0 10.99.1 nodea nodeb ;;
+	lan) bed_add_lan eth0 10.99.1 nodea nodeb ;;
+	*) die "DUET_BENCH_NET must be link or lan, not '$DUET_BENCH_NET'" ;;
+	esac
+}
 
 # (everything that builds a bed runs in this shell, never in $(...): the
 # bed's state lives in BED_DIR, which bed_cleanup needs)
@@ -59,7 +75,7 @@ cluster() {
 	local impl=$1 n
 	bed_cleanup >/dev/null 2>&1 || true
 	bed_init && bed_add_node nodea && bed_add_node nodeb &&
-		bed_add_lan eth0 10.99.1 nodea nodeb || die "cannot build the bed"
+		bench_net || die "cannot build the bed"
 	for n in nodea nodeb; do
 		hb_write_config "$n" --nodes "nodea nodeb" --ucast eth0 \
 			--keepalive 200ms --deadtime 1 --warntime 500ms --initdead 2 \
@@ -118,20 +134,31 @@ failover_once() {
 		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }')"
 }
 
+# idle_cpu IMPL PID...: DUET_BENCH_IDLE_REPS windows of DUET_BENCH_IDLE_S
+# seconds, one after the other; each records the CPU time the processes
+# used in it as a share of one core
+idle_cpu() {
+	local impl=$1 c0 c1 t0 t1 i
+	shift
+	for i in $(seq "$idle_reps"); do
+		c0=$(cpu_ns "$@")
+		t0=$(date +%s%N)
+		sleep "$idle_s"
+		c1=$(cpu_ns "$@")
+		t1=$(date +%s%N)
+		bench_record "$impl" "idle nodea: CPU over ${idle_s} s" "% of a core" \
+			"$(awk -v d=$((c1 - c0)) -v w=$((t1 - t0)) 'BEGIN { printf "%.3f\n", 100 * d / w }')"
+	done
+}
+
 footprint() {
-	local impl=$1 pids c0 c1 t0 t1
+	local impl=$1 pids
 	cluster "$impl"
 	sleep 3
 	mapfile -t pids < <(impl_pids "$impl" nodea)
 	[ "${#pids[@]}" -gt 0 ] || die "$impl: no process of $(ha_${impl}_exe) on nodea"
 	bench_record "$impl" "idle nodea: processes" count "${#pids[@]}"
-	c0=$(cpu_ns "${pids[@]}")
-	t0=$(date +%s%N)
-	sleep "$idle_s"
-	c1=$(cpu_ns "${pids[@]}")
-	t1=$(date +%s%N)
-	bench_record "$impl" "idle nodea: CPU over ${idle_s} s" "% of a core" \
-		"$(awk -v d=$((c1 - c0)) -v w=$((t1 - t0)) 'BEGIN { printf "%.3f\n", 100 * d / w }')"
+	idle_cpu "$impl" "${pids[@]}"
 	bench_record "$impl" "idle nodea: RSS, sum" MB \
 		"$(awk -v k="$(kb_sum VmRSS status "${pids[@]}")" 'BEGIN { printf "%.2f\n", k / 1024 }')"
 	bench_record "$impl" "idle nodea: PSS, sum" MB \
@@ -141,12 +168,12 @@ footprint() {
 # floor_footprint: hb_floor on nodea and nodeb, each sending 300 bytes to
 # the other every 200 ms; nodea's CPU over the same window as the daemons
 floor_footprint() {
-	local floor c0 c1 t0 t1 p n pid=
+	local floor p n pid=
 	floor=$(mktemp -d)/hb_floor
 	"${CC:-cc}" -O2 -o "$floor" "$here/tools/hb_floor.c" || { log "floor: cannot build hb_floor"; return 0; }
 	bed_cleanup >/dev/null 2>&1 || true
 	bed_init && bed_add_node nodea && bed_add_node nodeb &&
-		bed_add_lan eth0 10.99.1 nodea nodeb || die "cannot build the bed"
+		bench_net || die "cannot build the bed"
 	for n in nodea nodeb; do
 		node_start "$n" "$floor" "$(node_ip "$([ "$n" = nodea ] && echo nodeb || echo nodea)" eth0)" \
 			694 200 300 || die "floor: cannot start on $n"
@@ -156,18 +183,12 @@ floor_footprint() {
 		[ "$(readlink -f "/proc/$p/exe" 2>/dev/null)" = "$floor" ] && pid=$p
 	done
 	[ -n "$pid" ] || die "floor: hb_floor does not run on nodea"
-	c0=$(cpu_ns "$pid")
-	t0=$(date +%s%N)
-	sleep "$idle_s"
-	c1=$(cpu_ns "$pid")
-	t1=$(date +%s%N)
-	bench_record floor "idle nodea: CPU over ${idle_s} s" "% of a core" \
-		"$(awk -v d=$((c1 - c0)) -v w=$((t1 - t0)) 'BEGIN { printf "%.3f\n", 100 * d / w }')"
+	idle_cpu floor "$pid"
 	bed_cleanup >/dev/null 2>&1 || true
 	rm -rf "$(dirname "$floor")"
 }
 
-versions=()
+versions=("bed: DUET_BENCH_NET=${DUET_BENCH_NET:-link} (nodea-nodeb $([ "${DUET_BENCH_NET:-link}" = link ] && echo "veth cable" || echo "bridged LAN"))")
 for impl in $impls; do
 	declare -F "ha_${impl}_start" >/dev/null || die "no adapter lib/ha-$impl.bash for '$impl'"
 	versions+=("$impl: $("ha_${impl}_version")")
