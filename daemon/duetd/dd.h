@@ -111,6 +111,7 @@ struct dd {
 	uint64_t start_ms;	/* monotonic */
 	int64_t start_wall_ms;
 	uint64_t next_status_ms;
+	struct hb_msg status_msg;	/* our heartbeat, kept and rewritten */
 	char ld[64];		/* cached /proc/loadavg */
 	uint64_t ld_at;
 	uint64_t live_next_ms;

@@ -20,6 +20,7 @@
 #include "daemon/duetd/dd_respawn.h"
 #include "daemon/duetd/dd_sys.h"
 #include "daemon/hb/hb_auth.h"
+#include "daemon/hb/hb_str.h"
 
 #define DD_DROP_LOG_MS 5000	/* at most one drop line per medium per 5 s */
 #define DD_REXMIT_MAX 50	/* retransmissions per request, as Heartbeat */
@@ -248,17 +249,23 @@ static uint32_t advertised_dt(struct dd *d)
 	return dt;
 }
 
+/*
+ * Our heartbeat. The message is kept from one to the next: the first
+ * builds it (t, st, dt, protocol, then dd_cluster_send's control fields
+ * and auth, in 3.0.6's order), the next ones rewrite the fields that
+ * change in place (hb_msg_set), with no allocation.
+ */
 static void send_status(struct dd *d)
 {
-	struct hb_msg m;
+	struct hb_msg *m = &d->status_msg;
+	char dt[HB_FMT_U64_MAX];
 
-	hb_msg_init(&m);
-	if (hb_msg_add_str(&m, "t", "status") == HB_OK &&
-	    hb_msg_add_str(&m, "st", d->status) == HB_OK &&
-	    hb_msg_add_hex(&m, "dt", advertised_dt(d)) == HB_OK &&
-	    hb_msg_add_str(&m, "protocol", "1") == HB_OK)
-		dd_cluster_send(d, &m, NULL);
-	hb_msg_free(&m);
+	hb_fmt_u64(dt, advertised_dt(d), 16);
+	if (hb_msg_set_str(m, "t", "status") == HB_OK &&
+	    hb_msg_set_str(m, "st", d->status) == HB_OK &&
+	    hb_msg_set_str(m, "dt", dt) == HB_OK &&
+	    hb_msg_set_str(m, "protocol", "1") == HB_OK)
+		dd_cluster_send(d, m, NULL);
 	d->next_status_ms = dd_now_ms() + d->conf.keepalive_ms;
 	if (strcmp(d->status, "init") == 0) {
 		d->status = "up";
@@ -783,6 +790,7 @@ void dd_cluster_stop(struct dd *d)
 	}
 	d->tick = NULL;
 	d->timer_at = 0;
+	hb_msg_free(&d->status_msg);
 	free(d->peer_names);
 	d->peer_names = NULL;
 }

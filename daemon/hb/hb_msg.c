@@ -133,6 +133,8 @@ static int type_of_digit(uint8_t c, enum hb_ftype *t)
 	return HB_OK;
 }
 
+#define FIELD_MIN_VCAP 24
+
 /*
  * Fills f with copies of name and value in one block: the name, a NUL,
  * the value, a NUL (so f->name is what hb_field_free releases).
@@ -140,7 +142,9 @@ static int type_of_digit(uint8_t c, enum hb_ftype *t)
 static int field_fill(struct hb_field *f, enum hb_ftype t, const char *name,
 		      size_t nlen, const void *value, size_t vlen)
 {
-	char *blk = malloc(nlen + 1 + vlen + 1);
+	/* short values get room to grow: seq, ts and the like change each time */
+	size_t vcap = vlen < FIELD_MIN_VCAP ? FIELD_MIN_VCAP : vlen;
+	char *blk = malloc(nlen + 1 + vcap + 1);
 
 	if (!blk)
 		return HB_E_NOMEM;
@@ -154,6 +158,7 @@ static int field_fill(struct hb_field *f, enum hb_ftype t, const char *name,
 	f->nlen = nlen;
 	f->value = (uint8_t *)blk + nlen + 1;
 	f->vlen = vlen;
+	f->vcap = vcap;
 	return HB_OK;
 }
 
@@ -560,6 +565,14 @@ int hb_msg_set(struct hb_msg *m, enum hb_ftype t, const char *name,
 			continue;
 		if ((rc = check_value(t, value, vlen)) != HB_OK)
 			return rc;
+		if (vlen <= f->vcap) {
+			/* a message kept and rewritten (a heartbeat): no allocation */
+			memmove(f->value, value, vlen);
+			f->value[vlen] = '\0';
+			f->vlen = vlen;
+			f->type = t;
+			return HB_OK;
+		}
 		if ((rc = field_fill(&nf, t, name, nlen, value, vlen)) != HB_OK)
 			return rc;
 		hb_field_free(f);

@@ -65,6 +65,7 @@ struct hb_field {
 	size_t nlen;
 	uint8_t *value;		/* vlen bytes, plus a NUL not counted */
 	size_t vlen;
+	size_t vcap;		/* room for a value (hb_msg_set rewrites in place) */
 };
 
 /* Frees a field's name and value (for code that edits m->f directly). */

@@ -574,6 +574,61 @@ static void test_hdr_first_field_wins(void **state)
 	hb_msg_free(&m);
 }
 
+/*
+ * hb_msg_set rewrites a value in place while it fits (a kept heartbeat
+ * allocates nothing), moves it when it grows, copes with a value taken
+ * from the field itself, and the message encodes as one built afresh.
+ */
+static void test_set_in_place(void **state)
+{
+	static const char longv[] = "a value longer than the room short values get";
+	struct hb_msg m, fresh;
+	const uint8_t *at;
+	char a[512], b[512];
+	long na, nb;
+
+	(void)state;
+	hb_msg_init(&m);
+	assert_int_equal(hb_msg_add_str(&m, "t", "status"), HB_OK);
+	assert_int_equal(hb_msg_add_str(&m, "seq", "1"), HB_OK);
+	at = hb_msg_find(&m, "seq")->value;
+	for (uint64_t v = 2; v < 5000; v += 997) {
+		char hex[HB_FMT_U64_MAX];
+
+		hb_fmt_u64(hex, v, 16);
+		assert_int_equal(hb_msg_set_str(&m, "seq", hex), HB_OK);
+		assert_ptr_equal(hb_msg_find(&m, "seq")->value, at);
+		assert_string_equal(hb_msg_str(&m, "seq"), hex);
+	}
+	assert_int_equal(hb_msg_set_str(&m, "seq", longv), HB_OK);
+	assert_string_equal(hb_msg_str(&m, "seq"), longv);
+	assert_int_equal(hb_msg_find(&m, "seq")->vlen, strlen(longv));
+	/* from itself: the tail of its own value */
+	at = hb_msg_find(&m, "seq")->value;
+	assert_int_equal(hb_msg_set(&m, HB_FT_STRING, "seq", at + 2, strlen(longv) - 2), HB_OK);
+	assert_string_equal(hb_msg_str(&m, "seq"), longv + 2);
+	assert_int_equal(hb_msg_set(&m, HB_FT_BINARY, "seq", "\0\1\2", 3), HB_OK);
+	assert_int_equal(hb_msg_find(&m, "seq")->type, HB_FT_BINARY);
+	assert_null(hb_msg_str(&m, "seq"));
+	assert_int_equal(hb_msg_set_str(&m, "seq", "2a"), HB_OK);
+	assert_int_equal(hb_msg_set_str(&m, "t", "st"), HB_OK);
+	/* a refused value leaves the field as it was */
+	assert_int_equal(hb_msg_set_str(&m, "t", "two\nlines"), HB_E_FIELD);
+	assert_string_equal(hb_msg_str(&m, "t"), "st");
+	assert_int_equal(hb_msg_set_str(&m, "t", "status"), HB_OK);
+
+	hb_msg_init(&fresh);
+	assert_int_equal(hb_msg_add_str(&fresh, "t", "status"), HB_OK);
+	assert_int_equal(hb_msg_add_str(&fresh, "seq", "2a"), HB_OK);
+	na = hb_msg_netstring(&m, a, sizeof(a));
+	nb = hb_msg_netstring(&fresh, b, sizeof(b));
+	assert_true(na > 0);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, (size_t)na);
+	hb_msg_free(&fresh);
+	hb_msg_free(&m);
+}
+
 /* Numbers as printf's %lu and %lx print them. */
 static void test_fmt_u64(void **state)
 {
@@ -653,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_hdr_bad_values),
 		cmocka_unit_test(test_hdr_first_field_wins),
 		cmocka_unit_test(test_fmt_u64),
+		cmocka_unit_test(test_set_in_place),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_strerror),
 	};
