@@ -47,33 +47,25 @@ static void to_hex(const uint8_t *d, size_t n, char *hex)
 
 int hb_auth_prepare(struct hb_authkey *k)
 {
+	size_t size;
+	void *c;
+
 	if (k->pre || !k->secret)
 		return HB_OK;
-	switch (k->method) {
-	case HB_AUTH_SHA1: {
-		struct hmac_sha1_ctx *c = malloc(sizeof(*c));
-
-		if (!c)
-			return HB_E_NOMEM;
+	if (k->method == HB_AUTH_SHA1)
+		size = sizeof(struct hmac_sha1_ctx);
+	else if (k->method == HB_AUTH_MD5)
+		size = sizeof(struct hmac_md5_ctx);
+	else
+		return HB_OK;	/* crc: nothing to key */
+	if (!(c = malloc(size)))
+		return HB_E_NOMEM;
+	if (k->method == HB_AUTH_SHA1)
 		hmac_sha1_set_key(c, k->secret_len, (const uint8_t *)k->secret);
-		k->pre = c;
-		k->pre_len = sizeof(*c);
-		return HB_OK;
-	}
-	case HB_AUTH_MD5: {
-		struct hmac_md5_ctx *c = malloc(sizeof(*c));
-
-		if (!c)
-			return HB_E_NOMEM;
+	else
 		hmac_md5_set_key(c, k->secret_len, (const uint8_t *)k->secret);
-		k->pre = c;
-		k->pre_len = sizeof(*c);
-		return HB_OK;
-	}
-	case HB_AUTH_CRC:
-	case HB_AUTH_NONE:
-		break;
-	}
+	k->pre = c;
+	k->pre_len = size;
 	return HB_OK;
 }
 
