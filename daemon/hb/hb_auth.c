@@ -7,7 +7,6 @@
  * digest comparison takes constant time.
  */
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,14 +114,12 @@ int hb_auth_sign_text(const struct hb_authkeys *ks, int n, const void *data,
 		      size_t len, char *out, size_t cap)
 {
 	const struct hb_authkey *k = hb_authkeys_get(ks, n);
-	char hex[HB_AUTH_HEX_MAX];
+	char hex[HB_AUTH_HEX_MAX], num[HB_FMT_U64_MAX];
+	size_t nl, hl;
 	int rc;
 
 	if (!k)
 		return HB_E_KEY;
-	char num[24];
-	size_t nl, hl;
-
 	if ((rc = hb_auth_digest(k, data, len, hex)) != HB_OK)
 		return rc;
 	nl = hb_fmt_u64(num, (uint64_t)n, 10);

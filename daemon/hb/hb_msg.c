@@ -7,8 +7,6 @@
  * form, binary values raw in netstring form and base64 in classic form.
  * Written from the description, not from Heartbeat's code.
  */
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -630,9 +628,7 @@ int hb_msg_add_control(struct hb_msg *m, const struct hb_ctl *c)
 
 size_t hb_msg_remove(struct hb_msg *m, const char *name)
 {
-	size_t j = 0, removed = 0;
-
-	size_t nlen = strlen(name);
+	size_t j = 0, removed = 0, nlen = strlen(name);
 
 	for (size_t i = 0; i < m->n; i++) {
 		if (named(&m->f[i], name, nlen)) {
