@@ -125,6 +125,7 @@ static enum hb_live_verdict track(struct hb_live *l, uint64_t now, int idx,
 		if (n->has_gen)
 			emit(q, HB_LIVE_EV_RESTART, idx, -1, n->gen, gen);
 		reset_tracking(n);
+		n->partition_pending = false;
 		n->gen = gen;
 		n->has_gen = true;
 	} else if (was_dead) {
@@ -132,9 +133,17 @@ static enum hb_live_verdict track(struct hb_live *l, uint64_t now, int idx,
 		 * Back from the dead without a restart: what it sent while we
 		 * could not hear it is gone, do not ask for it again.
 		 */
-		if (is_status && gen > 0)
-			emit(q, HB_LIVE_EV_PARTITION, idx, -1, gen, 0);
+		n->partition_pending = gen > 0;
 		reset_tracking(n);
+	}
+	/*
+	 * The partition is told on its first status message, as Heartbeat
+	 * judges a node's return by status: another message that came first
+	 * (a resource message on its way out) must not hide it.
+	 */
+	if (n->partition_pending && is_status) {
+		n->partition_pending = false;
+		emit(q, HB_LIVE_EV_PARTITION, idx, -1, gen, 0);
 	}
 
 	if (!n->has_seq || seq == n->last_seq + 1) {

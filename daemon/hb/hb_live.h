@@ -80,6 +80,7 @@ struct hb_live_node {
 
 	/* sequence tracking */
 	bool has_gen, has_seq;
+	bool partition_pending;		/* back from the dead, no status yet */
 	uint64_t gen, last_seq;
 	unsigned ack_trigger;
 	uint64_t missing[HB_LIVE_MAX_MISSING];

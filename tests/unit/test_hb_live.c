@@ -304,6 +304,22 @@ static void test_partition_heal(void **state)
 	assert_int_equal(count(HB_LIVE_EV_LOST, NULL, NULL), 0);
 	assert_int_equal(L.nodes[0].nmissing, 0);
 	assert_int_equal(rx(3200, 0, status(16, 7)), HB_LIVE_ACCEPT);
+	/* another message first: the partition is told on the first status */
+	setup_live(12000);
+	rx(0, 0, status(1, 7));
+	hb_live_tick(&L, 1001, &Q);
+	clear();
+	assert_int_equal(rx(3000, 0, msg("ip-request", 15, 7)), HB_LIVE_ACCEPT);
+	assert_int_equal(count(HB_LIVE_EV_PARTITION, NULL, NULL), 0);
+	assert_int_equal(count(HB_LIVE_EV_NODE_UP, NULL, NULL), 1);
+	assert_int_equal(rx(3100, 0, msg("ip-request", 16, 7)), HB_LIVE_ACCEPT);
+	assert_int_equal(count(HB_LIVE_EV_PARTITION, NULL, NULL), 0);
+	assert_int_equal(rx(3200, 0, status(17, 7)), HB_LIVE_ACCEPT);
+	assert_int_equal(count(HB_LIVE_EV_PARTITION, NULL, NULL), 1);
+	assert_int_equal(count(HB_LIVE_EV_LOST, NULL, NULL), 0);
+	clear();
+	assert_int_equal(rx(3400, 0, status(18, 7)), HB_LIVE_ACCEPT);
+	assert_int_equal(count(HB_LIVE_EV_PARTITION, NULL, NULL), 0);	/* once */
 	/* a restart after death is not a partition */
 	setup_live(12000);
 	rx(0, 0, status(1, 7));
