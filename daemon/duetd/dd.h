@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "daemon/hb/hb_authkeys.h"
+#include "daemon/hb/hb_beat.h"
 #include "daemon/hb/hb_conf.h"
 #include "daemon/hb/hb_haresources.h"
 #include "daemon/hb/hb_live.h"
@@ -112,6 +113,9 @@ struct dd {
 	int64_t start_wall_ms;
 	uint64_t next_status_ms;
 	struct hb_msg status_msg;	/* our heartbeat, kept and rewritten */
+	struct hb_beat beat;	/* its wire images (send_status) */
+	const char *beat_st;	/* the st and dt they were built with */
+	char beat_dt[24];
 	char ld[64];		/* cached /proc/loadavg */
 	uint64_t ld_at;
 	uint64_t live_next_ms;

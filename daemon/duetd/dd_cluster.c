@@ -25,6 +25,7 @@
 #define DD_DROP_LOG_MS 5000	/* at most one drop line per medium per 5 s */
 #define DD_REXMIT_MAX 50	/* retransmissions per request, as Heartbeat */
 #define DD_STARTUP_DT_MS 5000	/* advertise deadtime + 2 s this long */
+#define DD_LOADAVG_MS 5000	/* the kernel's LOAD_FREQ */
 #define DD_STARTUP_DT_EXTRA 2000
 
 guint dd_source_fast(guint id)
@@ -158,6 +159,25 @@ static char *encode(struct dd *d, const struct hb_msg *m, enum hb_fmt fmt, char 
 	return NULL;
 }
 
+/* the two forms of one message on every medium (NULL: not sent there);
+ * a sequenced one is kept for retransmission */
+static void wire_send(struct dd *d, uint64_t seq, const void *ns, size_t nl, const void *cl,
+		      size_t cll)
+{
+	for (size_t i = 0; i < d->nmedia; i++) {
+		struct dd_medium *md = &d->media[i];
+
+		if (md->cfg->kind == HB_MEDIA_SERIAL) {
+			if (cl)
+				dd_media_send(d, md, cl, cll);
+		} else if (ns) {
+			dd_media_send(d, md, ns, nl);
+		}
+	}
+	if (seq && ns && dd_hist_add(&d->hist, seq, ns, nl) < 0)
+		qb_log(LOG_WARNING, "WARN: seq %" PRIu64 " not kept for retransmission", seq);
+}
+
 static void wire_out(struct dd *d, const struct hb_msg *m, uint64_t seq)
 {
 	static char nfix[2048], cfix[2048];
@@ -174,22 +194,20 @@ static void wire_out(struct dd *d, const struct hb_msg *m, uint64_t seq)
 	if (!nbuf || (serial && !cbuf))
 		qb_log(LOG_ERR, "ERROR: cannot encode a %s message (%ld/%ld)",
 		       hb_msg_str(m, "t") ? hb_msg_str(m, "t") : "?", nl, cl);
-	for (size_t i = 0; i < d->nmedia; i++) {
-		struct dd_medium *md = &d->media[i];
-
-		if (md->cfg->kind == HB_MEDIA_SERIAL) {
-			if (cbuf)
-				dd_media_send(d, md, cbuf, (size_t)cl);
-		} else if (nbuf) {
-			dd_media_send(d, md, nbuf, (size_t)nl);
-		}
-	}
-	if (seq && nbuf && dd_hist_add(&d->hist, seq, nbuf, (size_t)nl) < 0)
-		qb_log(LOG_WARNING, "WARN: seq %" PRIu64 " not kept for retransmission", seq);
+	wire_send(d, seq, nbuf, nbuf ? (size_t)nl : 0, cbuf, cbuf ? (size_t)cl : 0);
 	if (nbuf != nfix)
 		free(nbuf);
 	if (cbuf != cfix)
 		free(cbuf);
+}
+
+/* the kernel computes /proc/loadavg every 5 s: read it as often */
+static void refresh_ld(struct dd *d)
+{
+	if (!d->ld_at || dd_now_ms() - d->ld_at >= DD_LOADAVG_MS) {
+		dd_loadavg(d->ld, sizeof(d->ld));
+		d->ld_at = dd_now_ms();
+	}
 }
 
 int dd_cluster_send(struct dd *d, struct hb_msg *m, const char *dest)
@@ -216,12 +234,7 @@ int dd_cluster_send(struct dd *d, struct hb_msg *m, const char *dest)
 		else if (strcasecmp(dest, d->localname) == 0)
 			c.destuuid = d->uuid;
 	}
-	/* /proc/loadavg changes every 5 s; read it at most once a second */
-	if (!d->ld_at || dd_now_ms() - d->ld_at >= 1000) {
-		dd_loadavg(d->ld, sizeof(d->ld));
-		d->ld_at = dd_now_ms();
-	}
-
+	refresh_ld(d);
 	c.ld = d->ld;
 	c.seq = noseq ? 0 : d->seq + 1;
 	rc = hb_msg_add_control(m, &c);
@@ -255,17 +268,57 @@ static uint32_t advertised_dt(struct dd *d)
  * and auth, in 3.0.6's order), the next ones rewrite the fields that
  * change in place (hb_msg_set), with no allocation.
  */
+static bool has_serial(const struct dd *d)
+{
+	for (size_t i = 0; i < d->nmedia; i++)
+		if (d->media[i].cfg->kind == HB_MEDIA_SERIAL)
+			return true;
+	return false;
+}
+
+/*
+ * The usual heartbeat: the images of the last one (hb_beat.h) with the
+ * new seq, ts and ld, signed again. false when they cannot serve (st or
+ * dt changed, a value changed length): send_status builds the message.
+ */
+static bool send_kept_beat(struct dd *d, const char *dt)
+{
+	char seq[HB_FMT_U64_MAX], ts[HB_FMT_U64_MAX];
+	const char *val[HB_BEAT_NVAR];
+
+	if (!d->beat.valid || !d->beat_st || strcmp(d->beat_st, d->status) != 0 ||
+	    strcmp(d->beat_dt, dt) != 0)
+		return false;
+	refresh_ld(d);
+	hb_fmt_u64(seq, d->seq + 1, 16);
+	hb_fmt_u64(ts, (uint64_t)time(NULL), 16);
+	val[HB_BEAT_SEQ] = seq;
+	val[HB_BEAT_TS] = ts;
+	val[HB_BEAT_LD] = d->ld;
+	if (hb_beat_update(&d->beat, val, &d->keys) != HB_OK)
+		return false;
+	d->seq++;
+	wire_send(d, d->seq, d->beat.ns.b, d->beat.ns.len, d->beat.classic ? d->beat.cl.b : NULL,
+		  d->beat.cl.len);
+	return true;
+}
+
 static void send_status(struct dd *d)
 {
 	struct hb_msg *m = &d->status_msg;
 	char dt[HB_FMT_U64_MAX];
 
 	hb_fmt_u64(dt, advertised_dt(d), 16);
-	if (hb_msg_set_str(m, "t", "status") == HB_OK &&
+	if (!send_kept_beat(d, dt) &&
+	    hb_msg_set_str(m, "t", "status") == HB_OK &&
 	    hb_msg_set_str(m, "st", d->status) == HB_OK &&
 	    hb_msg_set_str(m, "dt", dt) == HB_OK &&
-	    hb_msg_set_str(m, "protocol", "1") == HB_OK)
-		dd_cluster_send(d, m, NULL);
+	    hb_msg_set_str(m, "protocol", "1") == HB_OK &&
+	    dd_cluster_send(d, m, NULL) == 0 &&
+	    hb_beat_build(&d->beat, m, &d->keys, has_serial(d)) == HB_OK) {
+		d->beat_st = d->status;
+		snprintf(d->beat_dt, sizeof(d->beat_dt), "%s", dt);
+	}
 	d->next_status_ms = dd_now_ms() + d->conf.keepalive_ms;
 	if (strcmp(d->status, "init") == 0) {
 		d->status = "up";
@@ -791,6 +844,7 @@ void dd_cluster_stop(struct dd *d)
 	d->tick = NULL;
 	d->timer_at = 0;
 	hb_msg_free(&d->status_msg);
+	d->beat.valid = false;
 	free(d->peer_names);
 	d->peer_names = NULL;
 }

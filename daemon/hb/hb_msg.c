@@ -434,6 +434,11 @@ static long finish(struct out *o)
 
 long hb_msg_netstring(const struct hb_msg *m, void *buf, size_t cap)
 {
+	return hb_msg_netstring_at(m, buf, cap, NULL);
+}
+
+long hb_msg_netstring_at(const struct hb_msg *m, void *buf, size_t cap, size_t *voff)
+{
 	struct out o = { buf, cap, 0 };
 
 	put(&o, NS_START, MARK_LEN);
@@ -452,6 +457,8 @@ long hb_msg_netstring(const struct hb_msg *m, void *buf, size_t cap)
 		put(&o, head, hl);
 		put(&o, f->name, f->nlen);
 		put(&o, "=", 1);
+		if (voff)
+			voff[i] = o.len;
 		put(&o, f->value, f->vlen);
 		put(&o, ",", 1);
 		if (o.len > HB_MSG_MAX_WIRE)
@@ -463,6 +470,12 @@ long hb_msg_netstring(const struct hb_msg *m, void *buf, size_t cap)
 
 long hb_msg_classic(const struct hb_msg *m, unsigned flags, void *buf, size_t cap)
 {
+	return hb_msg_classic_at(m, flags, buf, cap, NULL);
+}
+
+long hb_msg_classic_at(const struct hb_msg *m, unsigned flags, void *buf, size_t cap,
+		       size_t *voff)
+{
 	struct out o = { buf, cap, 0 };
 
 	if (flags & HB_CLASSIC_MARKERS)
@@ -470,6 +483,8 @@ long hb_msg_classic(const struct hb_msg *m, unsigned flags, void *buf, size_t ca
 	for (size_t i = 0; i < m->n; i++) {
 		const struct hb_field *f = &m->f[i];
 
+		if (voff)
+			voff[i] = SIZE_MAX;
 		if ((flags & HB_CLASSIC_NOAUTH) && named(f, "auth", 4))
 			continue;
 		switch (f->type) {
@@ -478,6 +493,8 @@ long hb_msg_classic(const struct hb_msg *m, unsigned flags, void *buf, size_t ca
 				return HB_E_FIELD;
 			put(&o, f->name, f->nlen);
 			put(&o, "=", 1);
+			if (voff)
+				voff[i] = o.len;
 			put(&o, f->value, f->vlen);
 			break;
 		case HB_FT_BINARY: {

@@ -106,6 +106,16 @@ long hb_msg_netstring(const struct hb_msg *m, void *buf, size_t cap);
 #define HB_CLASSIC_NOAUTH	2u	/* leave out "auth" fields (what gets signed) */
 long hb_msg_classic(const struct hb_msg *m, unsigned flags, void *buf, size_t cap);
 
+/*
+ * The same, also telling where each field's value starts in buf: voff has
+ * m->n entries; voff[i] is field i's offset (SIZE_MAX for a field the
+ * classic form leaves out or does not write as it is: an auth field with
+ * HB_CLASSIC_NOAUTH, a binary value in base64). See hb_beat.h.
+ */
+long hb_msg_netstring_at(const struct hb_msg *m, void *buf, size_t cap, size_t *voff);
+long hb_msg_classic_at(const struct hb_msg *m, unsigned flags, void *buf, size_t cap,
+		       size_t *voff);
+
 /* Building. Names and values are checked as the decoder checks them. */
 int hb_msg_add(struct hb_msg *m, enum hb_ftype t, const char *name,
 	       const void *value, size_t vlen);

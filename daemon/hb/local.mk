@@ -19,6 +19,7 @@ daemon_hb_libhb_a_SOURCES = \
 	daemon/hb/hb_base64.c daemon/hb/hb_base64.h \
 	daemon/hb/hb_msg.c daemon/hb/hb_msg.h \
 	daemon/hb/hb_auth.c daemon/hb/hb_auth.h \
+	daemon/hb/hb_beat.c daemon/hb/hb_beat.h \
 	daemon/hb/hb_live.c daemon/hb/hb_live.h \
 	daemon/hb/hb_rsc.c daemon/hb/hb_rsc.h \
 	daemon/hb/hb_script.c daemon/hb/hb_script.h
@@ -48,6 +49,12 @@ tests_unit_test_hb_msg_SOURCES = tests/unit/test_hb_msg.c tests/unit/hb_wire_sam
 tests_unit_test_hb_msg_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
 tests_unit_test_hb_msg_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_hb_msg_LDADD = $(HB_UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/test_hb_beat
+tests_unit_test_hb_beat_SOURCES = tests/unit/test_hb_beat.c
+tests_unit_test_hb_beat_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
+tests_unit_test_hb_beat_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_hb_beat_LDADD = $(HB_UNIT_LDADD)
 
 check_PROGRAMS += tests/unit/test_hb_auth
 tests_unit_test_hb_auth_SOURCES = tests/unit/test_hb_auth.c tests/unit/hb_wire_samples.h
