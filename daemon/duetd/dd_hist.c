@@ -6,6 +6,8 @@
 
 #include "daemon/duetd/dd_hist.h"
 
+#define DD_HIST_SLACK 32	/* bytes a slot keeps beyond its message, for the next one */
+
 void dd_hist_init(struct dd_hist *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -21,18 +23,22 @@ void dd_hist_free(struct dd_hist *h)
 int dd_hist_add(struct dd_hist *h, uint64_t seq, const void *wire, size_t len)
 {
 	struct dd_hist_ent *e;
-	uint8_t *copy;
 
 	if (seq == 0 || len == 0)
 		return -1;
-	copy = malloc(len);
-	if (!copy)
-		return -1;
-	memcpy(copy, wire, len);
 	e = &h->e[seq % DD_HIST_MAX];
-	free(e->wire);
+	if (len > e->cap) {
+		/* a heartbeat a little longer fits the slot next time round */
+		size_t cap = len + DD_HIST_SLACK;
+		uint8_t *w = realloc(e->wire, cap);
+
+		if (!w)
+			return -1;
+		e->wire = w;
+		e->cap = cap;
+	}
+	memcpy(e->wire, wire, len);
 	e->seq = seq;
-	e->wire = copy;
 	e->len = len;
 	return 0;
 }

@@ -16,6 +16,7 @@ struct dd_hist_ent {
 	uint64_t seq;		/* 0: slot empty */
 	uint8_t *wire;
 	size_t len;
+	size_t cap;		/* room at wire, reused by the next message of the slot */
 };
 
 struct dd_hist {

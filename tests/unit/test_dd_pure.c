@@ -122,6 +122,32 @@ static void hist_lookup(void **state)
 	free(h);
 }
 
+/* a slot keeps its buffer for the next message when it fits, and grows when not */
+static void hist_reuse(void **state)
+{
+	struct dd_hist *h = malloc(sizeof(*h));
+	char big[600];
+	const uint8_t *kept;
+
+	(void)state;
+	assert_non_null(h);
+	memset(big, 'b', sizeof(big));
+	dd_hist_init(h);
+	assert_int_equal(dd_hist_add(h, 7, "seven", 5), 0);
+	kept = dd_hist_find(h, 7)->wire;
+	assert_int_equal(dd_hist_add(h, 7 + DD_HIST_MAX, "later", 5), 0);
+	assert_ptr_equal(dd_hist_find(h, 7 + DD_HIST_MAX)->wire, kept);
+	assert_null(dd_hist_find(h, 7));
+	assert_int_equal(dd_hist_add(h, 7 + 2 * DD_HIST_MAX, big, sizeof(big)), 0);
+	assert_int_equal(dd_hist_find(h, 7 + 2 * DD_HIST_MAX)->len, sizeof(big));
+	assert_memory_equal(dd_hist_find(h, 7 + 2 * DD_HIST_MAX)->wire, big, sizeof(big));
+	assert_int_equal(dd_hist_add(h, 7 + 3 * DD_HIST_MAX, "short", 5), 0);
+	assert_int_equal(dd_hist_find(h, 7 + 3 * DD_HIST_MAX)->len, 5);
+	assert_memory_equal(dd_hist_find(h, 7 + 3 * DD_HIST_MAX)->wire, "short", 5);
+	dd_hist_free(h);
+	free(h);
+}
+
 /* the respawn rule: stop, status 100, failfast, too fast, and a long run resetting the count */
 static void respawn_rule(void **state)
 {
@@ -156,6 +182,7 @@ int main(void)
 		cmocka_unit_test(json_unbalanced),
 		cmocka_unit_test(events_ring),
 		cmocka_unit_test(hist_lookup),
+		cmocka_unit_test(hist_reuse),
 		cmocka_unit_test(respawn_rule),
 	};
 
