@@ -178,15 +178,21 @@ static void wire_send(struct dd *d, uint64_t seq, const void *ns, size_t nl, con
 		qb_log(LOG_WARNING, "WARN: seq %" PRIu64 " not kept for retransmission", seq);
 }
 
+static bool has_serial(const struct dd *d)
+{
+	for (size_t i = 0; i < d->nmedia; i++)
+		if (d->media[i].cfg->kind == HB_MEDIA_SERIAL)
+			return true;
+	return false;
+}
+
 static void wire_out(struct dd *d, const struct hb_msg *m, uint64_t seq)
 {
 	static char nfix[2048], cfix[2048];
-	bool serial = false;
+	bool serial = has_serial(d);
 	long nl, cl = 0;
 	char *nbuf, *cbuf = NULL;
 
-	for (size_t i = 0; i < d->nmedia; i++)
-		serial |= d->media[i].cfg->kind == HB_MEDIA_SERIAL;
 	/* the netstring form is also what retransmission keeps */
 	nbuf = encode(d, m, HB_FMT_NETSTRING, nfix, sizeof(nfix), &nl);
 	if (serial)
@@ -263,20 +269,6 @@ static uint32_t advertised_dt(struct dd *d)
 }
 
 /*
- * Our heartbeat. The message is kept from one to the next: the first
- * builds it (t, st, dt, protocol, then dd_cluster_send's control fields
- * and auth, in 3.0.6's order), the next ones rewrite the fields that
- * change in place (hb_msg_set), with no allocation.
- */
-static bool has_serial(const struct dd *d)
-{
-	for (size_t i = 0; i < d->nmedia; i++)
-		if (d->media[i].cfg->kind == HB_MEDIA_SERIAL)
-			return true;
-	return false;
-}
-
-/*
  * The usual heartbeat: the images of the last one (hb_beat.h) with the
  * new seq, ts and ld, signed again. false when they cannot serve (st or
  * dt changed, a value changed length): send_status builds the message.
@@ -303,6 +295,14 @@ static bool send_kept_beat(struct dd *d, const char *dt)
 	return true;
 }
 
+/*
+ * Our heartbeat. The first builds the message (t, st, dt, protocol, then
+ * dd_cluster_send's control fields and auth, in 3.0.6's order) and keeps
+ * its wire images; the next ones are sent from those images with the new
+ * seq, ts and ld (send_kept_beat). When st or dt change, or a value
+ * changes length, the kept message is rewritten in place (hb_msg_set)
+ * and the images built again.
+ */
 static void send_status(struct dd *d)
 {
 	struct hb_msg *m = &d->status_msg;
