@@ -51,13 +51,14 @@ tests_unit_test_hb_msg_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_hb_msg_LDADD = $(HB_UNIT_LDADD)
 
 check_PROGRAMS += tests/unit/test_hb_beat
-tests_unit_test_hb_beat_SOURCES = tests/unit/test_hb_beat.c
+tests_unit_test_hb_beat_SOURCES = tests/unit/test_hb_beat.c tests/unit/hb_test_keys.h
 tests_unit_test_hb_beat_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
 tests_unit_test_hb_beat_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_hb_beat_LDADD = $(HB_UNIT_LDADD)
 
 check_PROGRAMS += tests/unit/test_hb_auth
-tests_unit_test_hb_auth_SOURCES = tests/unit/test_hb_auth.c tests/unit/hb_wire_samples.h
+tests_unit_test_hb_auth_SOURCES = tests/unit/test_hb_auth.c tests/unit/hb_wire_samples.h \
+	tests/unit/hb_test_keys.h
 tests_unit_test_hb_auth_CFLAGS = $(DUET_UNIT_CFLAGS) $(NETTLE_CFLAGS)
 tests_unit_test_hb_auth_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_hb_auth_LDADD = $(HB_UNIT_LDADD)

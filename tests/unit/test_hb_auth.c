@@ -15,26 +15,17 @@
 
 #include "daemon/hb/hb_auth.h"
 #include "tests/unit/hb_wire_samples.h"
+#include "tests/unit/hb_test_keys.h"
 
 /* The key of the capture: "auth 1" / "1 sha1 AnchorSecret42". */
 static const char capture_keys[] = "auth 1\n1 sha1 AnchorSecret42\n";
-
-static void load_keys(struct hb_authkeys *ks, const char *text)
-{
-	struct hb_diag d;
-
-	hb_diag_init(&d);
-	if (hb_authkeys_parse(ks, text, strlen(text), "authkeys", &d) != 0)
-		fail_msg("authkeys: %s", hb_diag_first(&d, HB_SEV_ERR));
-	hb_diag_free(&d);
-}
 
 static void test_samples_verify(void **state)
 {
 	struct hb_authkeys ks;
 
 	(void)state;
-	load_keys(&ks, capture_keys);
+	hb_test_load_keys(&ks, capture_keys);
 	for (size_t i = 0; i < HB_WIRE_NSAMPLES; i++) {
 		const struct hb_wire_sample *s = &hb_wire_samples[i];
 		struct hb_msg m;
@@ -57,7 +48,7 @@ static void test_samples_resign_byte_for_byte(void **state)
 	struct hb_authkeys ks;
 
 	(void)state;
-	load_keys(&ks, capture_keys);
+	hb_test_load_keys(&ks, capture_keys);
 	for (size_t i = 0; i < HB_WIRE_NSAMPLES; i++) {
 		const struct hb_wire_sample *s = &hb_wire_samples[i];
 		struct hb_msg m;
@@ -99,7 +90,7 @@ static void test_rebuild_samples_from_scratch(void **state)
 	struct hb_authkeys ks;
 
 	(void)state;
-	load_keys(&ks, capture_keys);
+	hb_test_load_keys(&ks, capture_keys);
 	for (size_t i = 0; i < HB_WIRE_NSAMPLES; i++) {
 		const struct hb_wire_sample *s = &hb_wire_samples[i];
 		uint8_t srcuuid[16], destuuid[16];
@@ -201,7 +192,7 @@ static void test_wrong_key(void **state)
 	for (size_t k = 0; k < sizeof(others) / sizeof(others[0]); k++) {
 		struct hb_authkeys ks;
 
-		load_keys(&ks, others[k]);
+		hb_test_load_keys(&ks, others[k]);
 		for (size_t i = 0; i < HB_WIRE_NSAMPLES; i++) {
 			const struct hb_wire_sample *s = &hb_wire_samples[i];
 			struct hb_msg m;
@@ -220,7 +211,7 @@ static void test_several_keys(void **state)
 	struct hb_authkeys ks;
 
 	(void)state;
-	load_keys(&ks, "auth 3\n3 md5 NewOne\n1 sha1 AnchorSecret42\n");
+	hb_test_load_keys(&ks, "auth 3\n3 md5 NewOne\n1 sha1 AnchorSecret42\n");
 	for (size_t i = 0; i < HB_WIRE_NSAMPLES; i++) {
 		struct hb_msg m;
 		struct hb_wire w;
@@ -238,7 +229,7 @@ static void test_flipped_bits(void **state)
 	struct hb_authkeys ks;
 
 	(void)state;
-	load_keys(&ks, capture_keys);
+	hb_test_load_keys(&ks, capture_keys);
 	for (size_t i = 0; i < HB_WIRE_NSAMPLES; i++) {
 		const struct hb_wire_sample *s = &hb_wire_samples[i];
 		char *buf = malloc(s->len);
@@ -269,7 +260,7 @@ static void test_truncation_every_length(void **state)
 	struct hb_authkeys ks;
 
 	(void)state;
-	load_keys(&ks, capture_keys);
+	hb_test_load_keys(&ks, capture_keys);
 	for (size_t i = 0; i < HB_WIRE_NSAMPLES; i++) {
 		const struct hb_wire_sample *s = &hb_wire_samples[i];
 
@@ -298,7 +289,7 @@ static void test_signature_text_errors(void **state)
 	struct hb_wire w;
 
 	(void)state;
-	load_keys(&ks, capture_keys);
+	hb_test_load_keys(&ks, capture_keys);
 	assert_int_equal(hb_auth_sign_text(&ks, 1, body, strlen(body), sig, sizeof(sig)), HB_OK);
 	assert_int_equal(hb_auth_check_text(&ks, sig, body, strlen(body)), HB_OK);
 	assert_int_equal(hb_auth_check_text(&ks, "", body, strlen(body)), HB_E_BADAUTH);
@@ -409,7 +400,7 @@ static void test_prepared_keys(void **state)
 		free(k.pre);
 	}
 
-	load_keys(&ks, "auth 2\n1 sha1 SomeSecret\n2 md5 OtherSecret\n3 crc\n");
+	hb_test_load_keys(&ks, "auth 2\n1 sha1 SomeSecret\n2 md5 OtherSecret\n3 crc\n");
 	assert_non_null(ks.keys[1].pre);
 	assert_non_null(ks.keys[2].pre);
 	assert_null(ks.keys[3].pre);
@@ -436,7 +427,7 @@ static void test_encode_every_cap(void **state)
 	(void)state;
 	memset(big, 'v', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	load_keys(&ks, "auth 1\n1 sha1 SomeSecret\n");
+	hb_test_load_keys(&ks, "auth 1\n1 sha1 SomeSecret\n");
 	for (int large = 0; large < 2; large++) {
 		struct hb_msg m, r;
 		struct hb_wire w;
@@ -498,7 +489,7 @@ static void test_sign_and_verify_each_method(void **state)
 			char buf[1024];
 			long n;
 
-			load_keys(&ks, keyfiles[k]);
+			hb_test_load_keys(&ks, keyfiles[k]);
 			hb_msg_init(&m);
 			assert_int_equal(hb_msg_add_str(&m, "t", "status"), HB_OK);
 			assert_int_equal(hb_msg_add_str(&m, "st", "active"), HB_OK);
@@ -534,7 +525,7 @@ static void test_auth_field_anywhere(void **state)
 	static const char unsigned_text[] = "t=x\nsrc=alice\n";
 
 	(void)state;
-	load_keys(&ks, "auth 1\n1 sha1 k\n");
+	hb_test_load_keys(&ks, "auth 1\n1 sha1 k\n");
 	assert_int_equal(hb_auth_sign_text(&ks, 1, unsigned_text, strlen(unsigned_text),
 					   sig, sizeof(sig)), HB_OK);
 	hb_msg_init(&m);

@@ -16,16 +16,7 @@
 
 #include "daemon/hb/hb_auth.h"
 #include "daemon/hb/hb_beat.h"
-
-static void load_keys(struct hb_authkeys *ks, const char *text)
-{
-	struct hb_diag d;
-
-	hb_diag_init(&d);
-	if (hb_authkeys_parse(ks, text, strlen(text), "authkeys", &d) != 0)
-		fail_msg("authkeys: %s", hb_diag_first(&d, HB_SEV_ERR));
-	hb_diag_free(&d);
-}
+#include "tests/unit/hb_test_keys.h"
 
 static const uint8_t uuid[16] = { 0x12, 0x0a, 0x2c, 0x00, 0xff, 0x10, 0x41, 0x42,
 				  0x43, 0x0a, 0x0d, 0x2c, 0x3d, 0x00, 0x01, 0x99 };
@@ -89,7 +80,7 @@ static void run_keys(const char *keys)
 	const char *lds[] = { "0.00 0.01 0.05 1/99 123", "1.25 0.50 0.05 2/99 124" };
 
 	assert_non_null(b);
-	load_keys(&ks, keys);
+	hb_test_load_keys(&ks, keys);
 	hb_msg_init(&m);
 	status_msg(&m, &ks, "100", "6a3f1c02", lds[0]);
 	assert_int_equal(hb_beat_build(b, &m, &ks, true), HB_OK);
@@ -149,7 +140,7 @@ static void test_crc(void **state)
 
 	(void)state;
 	assert_non_null(b);
-	load_keys(&ks, "auth 2\n2 crc\n");
+	hb_test_load_keys(&ks, "auth 2\n2 crc\n");
 	for (unsigned i = 0x100; i < 0x300; i++) {
 		const char *val[HB_BEAT_NVAR] = { seq, "6a3f1c02", "0.00 0.01 0.05 1/99 123" };
 		int rc;
@@ -196,7 +187,7 @@ static void test_build_needs_fields(void **state)
 
 	(void)state;
 	assert_non_null(b);
-	load_keys(&ks, "auth 1\n1 sha1 k\n");
+	hb_test_load_keys(&ks, "auth 1\n1 sha1 k\n");
 	hb_msg_init(&m);
 	assert_int_equal(hb_msg_set_str(&m, "t", "status"), HB_OK);
 	assert_int_equal(hb_msg_set_str(&m, "seq", "1"), HB_OK);
