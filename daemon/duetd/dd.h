@@ -1,6 +1,8 @@
 /*
- * dd: the duetd daemon's shared state. One process, one GLib main loop;
- * every concern has its own dd_*.c file working on this context.
+ * dd: the duetd daemon's shared state. One process, one GLib main loop
+ * and the heartbeat thread, which take turns under the daemon lock
+ * (dd_pulse.h); every concern has its own dd_*.c file working on this
+ * context.
  */
 #ifndef DUET_DD_H
 #define DUET_DD_H
@@ -19,6 +21,7 @@
 #include "daemon/hb/hb_msg.h"
 #include "daemon/duetd/dd_events.h"
 #include "daemon/duetd/dd_hist.h"
+#include "daemon/duetd/dd_pulse.h"
 
 #define DD_VERSION "1.0"
 #define DD_HB_VERSION "3.0.6"	/* the Heartbeat version we speak to */
@@ -121,7 +124,8 @@ struct dd {
 	uint64_t live_next_ms;
 	uint64_t live_clock_ms;	/* latest time handed to the liveness core */
 	uint64_t beats_eager_until;	/* read the heartbeat sockets every tick until */
-	GSource *tick;		/* the one timer (dd_cluster_reschedule) */
+	struct dd_pulse pulse;	/* the heartbeat thread, the daemon lock */
+	GSource *tick;		/* the loop's timer (dd_cluster_reschedule) */
 	uint64_t timer_at;	/* its deadline, 0 when not armed */
 
 	struct dd_medium *media;

@@ -1,11 +1,12 @@
 /*
  * dd_cluster: membership and messaging glue around hb_msg, hb_auth and
- * hb_live. Everything runs in the GLib loop: packets come from dd_media /
- * dd_serial, time from one timer armed at the next deadline that
- * hb_live_tick (or the next status message, ping or resource timer) asks
- * for. Log lines use Heartbeat's wording so existing log watchers match.
+ * hb_live. Packets come from dd_media / dd_serial in the GLib loop; the
+ * heartbeat and the liveness deadlines that hb_live_tick asks for are the
+ * pulse thread's (dd_pulse.h, under the daemon lock), the ping and
+ * resource deadlines the loop's one timer. Log lines use Heartbeat's wording so existing log watchers match.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -727,9 +728,13 @@ static GSourceFuncs tick_funcs = {
 	.dispatch = tick_dispatch,
 };
 
-static gboolean on_timer(gpointer data)
+/*
+ * The heartbeat tick, run by the pulse thread (dd_pulse.h) with the
+ * daemon lock held.
+ */
+static void pulse_tick(void *arg)
 {
-	struct dd *d = data;
+	struct dd *d = arg;
 	uint64_t now = dd_now_ms();
 	/*
 	 * The peers' plain heartbeats wait in the kernel (dd_beat.h) until a
@@ -739,11 +744,12 @@ static gboolean on_timer(gpointer data)
 	 * judged. While a node or a link is down they are read on every tick,
 	 * so its return is seen within a keepalive, and so they are for a
 	 * while after a read found far more than heartbeats queued (a flood
-	 * must not push real heartbeats out of the socket's buffer). Every other message, an IPC request and a serial frame
-	 * read them first too, so order and what clients see stay right. A
-	 * tick far from any deadline only sends our heartbeat: no receive
-	 * call, and the liveness core is not told a time later than the
-	 * heartbeats still queued (it would take them for late).
+	 * must not push real heartbeats out of the socket's buffer). Every
+	 * other message, an IPC request and a serial frame read them first
+	 * too, so order and what clients see stay right. A tick far from any
+	 * deadline only sends our heartbeat: no receive call, and the
+	 * liveness core is not told a time later than the heartbeats still
+	 * queued (it would take them for late).
 	 */
 	bool due = now + d->conf.keepalive_ms > d->live_next_ms || !hb_live_all_up(&d->live) ||
 		   now < d->beats_eager_until;
@@ -759,20 +765,26 @@ static gboolean on_timer(gpointer data)
 	if (due)
 		live_tick(d, now);
 	dd_cluster_reschedule(d);
+}
+
+/* the loop's timer: ping nodes and the resource state machine */
+static gboolean on_timer(gpointer data)
+{
+	dd_cluster_reschedule(data);
 	return G_SOURCE_CONTINUE;
 }
 
 void dd_cluster_reschedule(struct dd *d)
 {
 	uint64_t now = dd_now_ms();
-	uint64_t next = d->next_status_ms;
-	uint64_t pnext = dd_ping_tick(d, now);
+	uint64_t beat = d->next_status_ms;
+	uint64_t next = dd_ping_tick(d, now);
 	uint64_t fnext = dd_fo_tick(d, now);
 
-	if (d->live_next_ms < next)
-		next = d->live_next_ms;
-	if (pnext < next)
-		next = pnext;
+	/* the heartbeat and liveness deadlines are the pulse thread's */
+	if (d->live_next_ms < beat)
+		beat = d->live_next_ms;
+	dd_pulse_arm(&d->pulse, beat);
 	if (fnext < next)
 		next = fnext;
 	/*
@@ -780,7 +792,7 @@ void dd_cluster_reschedule(struct dd *d)
 	 * only push deadlines further out, and an early wake-up just ticks
 	 * and re-arms.
 	 */
-	if (d->timer_at && d->timer_at <= next)
+	if (next == UINT64_MAX || (d->timer_at && d->timer_at <= next))
 		return;
 	if (!d->tick) {
 		d->tick = g_source_new(&tick_funcs, sizeof(struct dd_tick_source));
@@ -791,6 +803,9 @@ void dd_cluster_reschedule(struct dd *d)
 		g_source_attach(d->tick, NULL);
 	}
 	d->timer_at = next ? next : 1;
+	/* the loop sleeps in poll() with the old timeout */
+	if (dd_pulse_is_self(&d->pulse))
+		g_main_context_wakeup(NULL);
 }
 
 int dd_cluster_start(struct dd *d)
@@ -804,9 +819,13 @@ int dd_cluster_start(struct dd *d)
 		.seed = (uint32_t)(g_random_int() | 1),
 	};
 
+	if (dd_pulse_init(&d->pulse, pulse_tick, d) < 0) {
+		qb_log(LOG_ERR, "ERROR: cannot set up the heartbeat thread: %s", strerror(errno));
+		return -1;
+	}
 	d->peer_names = calloc(d->conf.nnodes + 1, sizeof(char *));
 	if (!d->peer_names)
-		return -1;
+		goto fail;
 	for (size_t i = 0; i < d->conf.nnodes; i++)
 		if (strcasecmp(d->conf.nodes[i], d->localname) != 0)
 			d->peer_names[d->npeers++] = d->conf.nodes[i];
@@ -814,7 +833,7 @@ int dd_cluster_start(struct dd *d)
 	d->start_wall_ms = dd_wall_ms();
 	if (hb_live_init(&d->live, &lc, d->peer_names, d->npeers, d->start_ms) < 0) {
 		qb_log(LOG_ERR, "ERROR: too many nodes or media for the membership tracker");
-		return -1;
+		goto fail;
 	}
 	d->status = "init";
 	dd_event(d, LOG_INFO, "daemon", "duetd %s starting: node %s, generation %" PRIu64
@@ -824,13 +843,24 @@ int dd_cluster_start(struct dd *d)
 	send_status(d);	/* st=init, then up */
 	live_tick(d, d->start_ms);
 	dd_cluster_reschedule(d);
+	/* it waits for the daemon lock until the loop first polls */
+	if (dd_pulse_start(&d->pulse) < 0) {
+		qb_log(LOG_ERR, "ERROR: cannot start the heartbeat thread: %s", strerror(errno));
+		goto fail;
+	}
 	return 0;
+fail:
+	dd_pulse_fini(&d->pulse);
+	free(d->peer_names);
+	d->peer_names = NULL;
+	return -1;
 }
 
 void dd_cluster_stop(struct dd *d)
 {
 	struct hb_msg m;
 
+	dd_pulse_stop(&d->pulse);
 	/* tell the peers we are gone, so they need not wait for deadtime */
 	hb_msg_init(&m);
 	if (!d->shutdone_sent && hb_msg_add_str(&m, "t", "shutdone") == HB_OK &&
@@ -847,4 +877,5 @@ void dd_cluster_stop(struct dd *d)
 	d->beat.valid = false;
 	free(d->peer_names);
 	d->peer_names = NULL;
+	dd_pulse_fini(&d->pulse);
 }

@@ -293,8 +293,12 @@ int main(int argc, char **argv)
 		goto out_media;
 	if (dd_ipc_start(d) < 0)
 		goto out_media;
-	if (dd_cluster_start(d) < 0 || dd_fo_start(d) < 0)
+	if (dd_cluster_start(d) < 0)
 		goto out_ipc;
+	if (dd_fo_start(d) < 0) {
+		dd_cluster_stop(d);
+		goto out_ipc;
+	}
 	dd_fifo_open(d);
 	g_unix_signal_add(SIGTERM, on_term, d);
 	g_unix_signal_add(SIGINT, on_term, d);
