@@ -2,9 +2,11 @@
  * dd_pulse: the heartbeat thread and the daemon lock (see dd_pulse.h).
  */
 #include <errno.h>
-#include <signal.h>
+#include <linux/futex.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon/duetd/dd_pulse.h"
 
@@ -15,6 +17,33 @@ static uint64_t mono_ms(void)
 {
 	/* g_get_monotonic_time() is CLOCK_MONOTONIC on Linux, as below */
 	return (uint64_t)(g_get_monotonic_time() / 1000);
+}
+
+/*
+ * The thread sleeps on a futex, not a condition variable: glibc's
+ * condition variable takes the mutex back marked contended, so every
+ * unlock after a wait was one more system call per tick.
+ */
+static void pulse_sleep(struct dd_pulse *p)
+{
+	uint32_t seq = __atomic_load_n(&p->wake_seq, __ATOMIC_ACQUIRE);
+	struct timespec ts = {
+		.tv_sec = (time_t)(p->at_ms / 1000),
+		.tv_nsec = (long)(p->at_ms % 1000) * 1000000L,
+	};
+	bool timed = p->at_ms != 0;
+
+	pthread_mutex_unlock(&p->lock);
+	/* an arm after the unlock changed wake_seq: no sleep (EAGAIN) */
+	syscall(SYS_futex, &p->wake_seq, FUTEX_WAIT_BITSET_PRIVATE, seq,
+		timed ? &ts : NULL, NULL, FUTEX_BITSET_MATCH_ANY);
+	pthread_mutex_lock(&p->lock);
+}
+
+static void pulse_wake(struct dd_pulse *p)
+{
+	__atomic_add_fetch(&p->wake_seq, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &p->wake_seq, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 static void *pulse_main(void *arg)
@@ -30,16 +59,7 @@ static void *pulse_main(void *arg)
 			p->tick(p->arg);
 			continue;
 		}
-		if (!p->at_ms) {
-			pthread_cond_wait(&p->wake, &p->lock);
-		} else {
-			struct timespec ts = {
-				.tv_sec = (time_t)(p->at_ms / 1000),
-				.tv_nsec = (long)(p->at_ms % 1000) * 1000000L,
-			};
-
-			pthread_cond_timedwait(&p->wake, &p->lock, &ts);
-		}
+		pulse_sleep(p);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -47,23 +67,12 @@ static void *pulse_main(void *arg)
 
 int dd_pulse_init(struct dd_pulse *p, void (*tick)(void *arg), void *arg)
 {
-	pthread_condattr_t ca;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->tick = tick;
 	p->arg = arg;
-	rc = pthread_condattr_init(&ca);
-	if (rc == 0)
-		rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	if (rc == 0)
-		rc = pthread_cond_init(&p->wake, &ca);
-	pthread_condattr_destroy(&ca);
-	if (rc == 0) {
-		rc = pthread_mutex_init(&p->lock, NULL);
-		if (rc != 0)
-			pthread_cond_destroy(&p->wake);
-	}
+	rc = pthread_mutex_init(&p->lock, NULL);
 	if (rc != 0) {
 		errno = rc;
 		return -1;
@@ -75,7 +84,6 @@ int dd_pulse_init(struct dd_pulse *p, void (*tick)(void *arg), void *arg)
 int dd_pulse_start(struct dd_pulse *p)
 {
 	pthread_attr_t at;
-	sigset_t all, old;
 	int rc;
 
 	rc = pthread_attr_init(&at);
@@ -85,11 +93,11 @@ int dd_pulse_start(struct dd_pulse *p)
 		errno = rc;
 		return -1;
 	}
-	/* signals are the loop's (g_unix_signal_add, SIGTRAP's dump) */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/*
+	 * The caller's signal mask: the handlers are GLib's, which only
+	 * wake the loop, and SIGTRAP's blackbox dump, fine on either thread.
+	 */
 	rc = pthread_create(&p->thread, &at, pulse_main, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&at);
 	if (rc != 0) {
 		errno = rc;
@@ -110,7 +118,7 @@ void dd_pulse_arm(struct dd_pulse *p, uint64_t at_ms)
 	p->at_ms = at_ms;
 	/* the thread itself is not waiting: it reads at_ms before it does */
 	if (p->started && !dd_pulse_is_self(p))
-		pthread_cond_signal(&p->wake);
+		pulse_wake(p);
 }
 
 bool dd_pulse_is_self(const struct dd_pulse *p)
@@ -125,7 +133,7 @@ void dd_pulse_stop(struct dd_pulse *p)
 	g_main_context_set_poll_func(NULL, g_poll);
 	poll_pulse = NULL;
 	p->stop = true;
-	pthread_cond_signal(&p->wake);
+	pulse_wake(p);
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->thread, NULL);
 	pthread_mutex_lock(&p->lock);
@@ -136,7 +144,6 @@ void dd_pulse_fini(struct dd_pulse *p)
 {
 	pthread_mutex_unlock(&p->lock);
 	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->wake);
 }
 
 gint dd_pulse_poll(GPollFD *fds, guint nfds, gint timeout)

@@ -5,8 +5,8 @@
  * heartbeat (and, on every fourth tick or so, reads the peers' queued
  * ones). Done by the GLib loop, each of those wake-ups polls every
  * descriptor the loop watches and walks its sources; done by a thread
- * that sleeps on a condition variable until the next deadline, it costs a
- * futex wake and the tick itself.
+ * that sleeps on a futex until the next deadline, it costs that wake-up
+ * and the tick itself.
  *
  * The thread does not run beside the loop: both run the daemon's code
  * only while holding one lock (the daemon lock). The loop holds it except
@@ -31,7 +31,7 @@
 
 struct dd_pulse {
 	pthread_mutex_t lock;	/* the daemon lock */
-	pthread_cond_t wake;	/* armed earlier, or stop */
+	uint32_t wake_seq;	/* futex: changed when armed earlier or stopped */
 	pthread_t thread;
 	void (*tick)(void *arg);	/* called with the lock held at the deadline */
 	void *arg;
@@ -40,12 +40,12 @@ struct dd_pulse {
 	bool started, stop;
 };
 
-/* lock and condition variable; the caller then holds the lock */
+/* the lock, which the caller then holds */
 int dd_pulse_init(struct dd_pulse *p, void (*tick)(void *arg), void *arg);
 
 /*
- * starts the thread (signals blocked in it, DD_PULSE_STACK of stack, the
- * caller's scheduling policy), and makes dd_pulse_poll the poll function
+ * starts the thread (DD_PULSE_STACK of stack, the caller's scheduling
+ * policy and signal mask), and makes dd_pulse_poll the poll function
  * of GLib's default context; -1 with errno when the thread cannot start
  */
 int dd_pulse_start(struct dd_pulse *p);

@@ -336,4 +336,8 @@ _log_lines() {
 	assert_output dead
 	run dd_group nodea hbdummy::r1 owner
 	assert_output nodea
+	# no signal blocked in the scripts, so none in a service they start
+	# (the takeover is decided on duetd's heartbeat thread)
+	run node_exec nodea sed -n 's/^sigblk=//p' /run/hbdummy/r1 /run/hbdummy/r2
+	assert_output "$(printf '%s\n' 0000000000000000 0000000000000000)"
 }
