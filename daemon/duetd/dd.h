@@ -136,6 +136,8 @@ struct dd {
 	int ping_fd;
 	guint ping_watch;
 	uint16_t ping_id, ping_seq;
+	uint16_t ping_confirm_seq;	/* dd_ping_confirm's echo request */
+	bool ping_confirming;		/* its answer not heard yet */
 	uint64_t next_ping_ms;
 
 	struct dd_hist hist;
@@ -213,6 +215,8 @@ int dd_ping_open(struct dd *d);
 void dd_ping_close(struct dd *d);
 /* sends echoes when due, marks ping nodes dead; returns the next deadline */
 uint64_t dd_ping_tick(struct dd *d, uint64_t now);
+/* a ping at once; its answer (or a later one's) calls dd_fo_ping_answer */
+void dd_ping_confirm(struct dd *d);
 
 /*
  * Logs a line at prio and records it as an event of kind (node, link,
@@ -238,6 +242,7 @@ void dd_fo_partition(struct dd *d, int peer);	/* it returns after a partition */
 /* a message from a peer (or our own, delivered locally) for the resource layer */
 void dd_fo_msg(struct dd *d, const struct hb_msg *m, const struct hb_hdr *h, int peer);
 void dd_fo_ping(struct dd *d);
+void dd_fo_ping_answer(struct dd *d);
 /* a message from Heartbeat's FIFO: true when the resource layer took it */
 bool dd_fo_fifo(struct dd *d, const struct hb_msg *m, const struct hb_hdr *h);		/* ping reachability changed */
 /* graceful shutdown: true when it may exit now, else it calls dd_quit() later */

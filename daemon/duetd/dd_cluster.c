@@ -1,9 +1,9 @@
 /*
  * dd_cluster: membership and messaging glue around hb_msg, hb_auth and
  * hb_live. Packets come from dd_media / dd_serial in the GLib loop; the
- * heartbeat and the liveness deadlines that hb_live_tick asks for are the
- * pulse thread's (dd_pulse.h, under the daemon lock), the ping and
- * resource deadlines the loop's one timer. Log lines use Heartbeat's wording so existing log watchers match.
+ * heartbeat, the liveness deadlines that hb_live_tick asks for and the
+ * ping nodes' are the pulse thread's (dd_pulse.h, under the daemon lock),
+ * the resource deadlines the loop's one timer. Log lines use Heartbeat's wording so existing log watchers match.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -767,7 +767,7 @@ static void pulse_tick(void *arg)
 	dd_cluster_reschedule(d);
 }
 
-/* the loop's timer: ping nodes and the resource state machine */
+/* the loop's timer: the resource state machine's */
 static gboolean on_timer(gpointer data)
 {
 	dd_cluster_reschedule(data);
@@ -778,15 +778,19 @@ void dd_cluster_reschedule(struct dd *d)
 {
 	uint64_t now = dd_now_ms();
 	uint64_t beat = d->next_status_ms;
-	uint64_t next = dd_ping_tick(d, now);
-	uint64_t fnext = dd_fo_tick(d, now);
+	uint64_t pnext = dd_ping_tick(d, now);
+	uint64_t next = dd_fo_tick(d, now);
 
-	/* the heartbeat and liveness deadlines are the pulse thread's */
+	/*
+	 * The heartbeat, liveness and ping deadlines are the pulse thread's:
+	 * a ping goes out on the tick that sends the heartbeat, one wake-up
+	 * for both.
+	 */
 	if (d->live_next_ms < beat)
 		beat = d->live_next_ms;
+	if (pnext < beat)
+		beat = pnext;
 	dd_pulse_arm(&d->pulse, beat);
-	if (fnext < next)
-		next = fnext;
 	/*
 	 * Keep an armed timer that fires no later than needed: most packets
 	 * only push deadlines further out, and an early wake-up just ticks

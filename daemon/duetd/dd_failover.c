@@ -132,6 +132,9 @@ static void run_actions(struct dd *d)
 		hb_rsc_actq_free(&q);
 	}
 	fo.running_actions = false;
+	/* a takeover waits for a ping node to answer a ping sent now */
+	if (fo.r.takeover_pending && !fo.r.ping_fresh)
+		dd_ping_confirm(d);
 }
 
 static void on_done(size_t group, enum hb_rsc_op op, bool ok, void *arg)
@@ -210,6 +213,8 @@ void dd_fo_node_dead(struct dd *d, int peer)
 	(void)peer;
 	if (!fo.ready)
 		return;
+	/* answers to pings sent before this death do not count */
+	d->ping_confirming = false;
 	hb_rsc_peer_dead(&fo.r, dd_now_ms(), &fo.q);
 	run_actions(d);
 }
@@ -259,6 +264,15 @@ void dd_fo_ping(struct dd *d)
 		return;
 	hb_rsc_ping(&fo.r, dd_now_ms(), ping_reachable(d), &fo.q);
 	run_actions(d);
+}
+
+void dd_fo_ping_answer(struct dd *d)
+{
+	if (!fo.ready)
+		return;
+	hb_rsc_ping_answer(&fo.r, dd_now_ms(), &fo.q);
+	run_actions(d);
+	dd_cluster_reschedule(d);
 }
 
 bool dd_fo_shutdown(struct dd *d)

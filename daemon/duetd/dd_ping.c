@@ -49,6 +49,41 @@ static void ping_state(struct dd *d, struct dd_ping_node *p, bool up)
 	dd_fo_ping(d);
 }
 
+/* one echo request, the next sequence number, to every ping address */
+static void send_pings(struct dd *d)
+{
+	unsigned char pkt[16];
+	uint16_t sum;
+
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = ICMP_ECHO;
+	d->ping_seq++;
+	pkt[4] = (uint8_t)(d->ping_id >> 8);
+	pkt[5] = (uint8_t)d->ping_id;
+	pkt[6] = (uint8_t)(d->ping_seq >> 8);
+	pkt[7] = (uint8_t)d->ping_seq;
+	memcpy(pkt + 8, "duetd\0\0\0", 8);
+	sum = icmp_sum(pkt, sizeof(pkt));
+	memcpy(pkt + 2, &sum, 2);
+	for (size_t i = 0; i < d->npings; i++)
+		for (size_t a = 0; a < d->pings[i].naddr; a++) {
+			struct sockaddr_in to = { .sin_family = AF_INET,
+						  .sin_addr = d->pings[i].addr[a] };
+
+			(void)sendto(d->ping_fd, pkt, sizeof(pkt), MSG_DONTWAIT,
+				     (struct sockaddr *)&to, sizeof(to));
+		}
+}
+
+void dd_ping_confirm(struct dd *d)
+{
+	if (d->npings == 0 || d->ping_fd < 0 || d->ping_confirming)
+		return;
+	send_pings(d);
+	d->ping_confirm_seq = d->ping_seq;
+	d->ping_confirming = true;
+}
+
 static gboolean ping_readable(gint fd, GIOCondition cond, gpointer data)
 {
 	struct dd *d = data;
@@ -61,6 +96,7 @@ static gboolean ping_readable(gint fd, GIOCondition cond, gpointer data)
 		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&src, &sl);
 		const unsigned char *ic = buf;
 		size_t off = 0;
+		uint16_t seq;
 
 		if (n <= 0)
 			break;
@@ -76,6 +112,7 @@ static gboolean ping_readable(gint fd, GIOCondition cond, gpointer data)
 			continue;
 		if (ping_raw && (uint16_t)(ic[4] << 8 | ic[5]) != d->ping_id)
 			continue;
+		seq = (uint16_t)(ic[6] << 8 | ic[7]);
 		for (size_t i = 0; i < d->npings; i++) {
 			struct dd_ping_node *p = &d->pings[i];
 
@@ -83,6 +120,12 @@ static gboolean ping_readable(gint fd, GIOCondition cond, gpointer data)
 				if (p->addr[a].s_addr == src.sin_addr.s_addr) {
 					p->last_ms = dd_now_ms();
 					ping_state(d, p, true);
+					/* an answer to dd_ping_confirm's ping, or a later one */
+					if (d->ping_confirming &&
+					    (int16_t)(uint16_t)(seq - d->ping_confirm_seq) >= 0) {
+						d->ping_confirming = false;
+						dd_fo_ping_answer(d);
+					}
 				}
 		}
 	}
@@ -150,27 +193,7 @@ uint64_t dd_ping_tick(struct dd *d, uint64_t now)
 	if (d->npings == 0 || d->ping_fd < 0)
 		return UINT64_MAX;
 	if (now >= d->next_ping_ms) {
-		unsigned char pkt[16];
-
-		memset(pkt, 0, sizeof(pkt));
-		pkt[0] = ICMP_ECHO;
-		d->ping_seq++;
-		pkt[4] = (uint8_t)(d->ping_id >> 8);
-		pkt[5] = (uint8_t)d->ping_id;
-		pkt[6] = (uint8_t)(d->ping_seq >> 8);
-		pkt[7] = (uint8_t)d->ping_seq;
-		memcpy(pkt + 8, "duetd\0\0\0", 8);
-		uint16_t sum = icmp_sum(pkt, sizeof(pkt));
-
-		memcpy(pkt + 2, &sum, 2);
-		for (size_t i = 0; i < d->npings; i++)
-			for (size_t a = 0; a < d->pings[i].naddr; a++) {
-				struct sockaddr_in to = { .sin_family = AF_INET,
-							  .sin_addr = d->pings[i].addr[a] };
-
-				(void)sendto(d->ping_fd, pkt, sizeof(pkt), MSG_DONTWAIT,
-					     (struct sockaddr *)&to, sizeof(to));
-			}
+		send_pings(d);
 		d->next_ping_ms = now + d->conf.keepalive_ms;
 	}
 	next = d->next_ping_ms;

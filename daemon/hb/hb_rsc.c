@@ -520,6 +520,19 @@ static void acquire_from_peer(struct hb_rsc *r, struct hb_rsc_actq *q, bool chec
 			r->peer);
 		return;
 	}
+	if (check_ping && r->cfg.have_ping && !r->ping_fresh) {
+		/*
+		 * The ping nodes look reachable, but only from answers heard
+		 * before: cut off from everything at once, we would hear the
+		 * peer's silence before the ping nodes' (their dead time ends
+		 * later when their last answer came later).
+		 */
+		r->takeover_pending = true;
+		LOG_RSC(q, HB_RSC_INFO,
+			"Node %s is dead: acquiring its resources once a ping node answers a ping sent now",
+			r->peer);
+		return;
+	}
 	r->takeover_pending = false;
 	r->other_holds = HB_RSET_NONE;
 	r->other_stable = false;
@@ -615,6 +628,7 @@ void hb_rsc_peer_dead(struct hb_rsc *r, uint64_t now, struct hb_rsc_actq *q)
 		return;
 	}
 	LOG_RSC(q, HB_RSC_WARN, "Node %s: is dead", r->peer);
+	r->ping_fresh = false;
 	stonith_notice(r, q);
 	acquire_from_peer(r, q, true);
 	progress(r, now, q);
@@ -642,9 +656,23 @@ void hb_rsc_ping(struct hb_rsc *r, uint64_t now, bool reachable, struct hb_rsc_a
 		return;
 	r->ping_ok = reachable;
 	LOG_RSC(q, HB_RSC_INFO, "Ping nodes %s", reachable ? "reachable" : "unreachable");
-	if (reachable && r->takeover_pending && !r->peer_alive && r->comm_up &&
-	    r->state != HB_RSC_SHUTDOWN) {
+	if (reachable && r->ping_fresh && r->takeover_pending && !r->peer_alive &&
+	    r->comm_up && r->state != HB_RSC_SHUTDOWN) {
 		LOG_RSC(q, HB_RSC_INFO, "Ping node reachable and %s still dead: taking over",
+			r->peer);
+		acquire_from_peer(r, q, false);
+	}
+	progress(r, now, q);
+}
+
+void hb_rsc_ping_answer(struct hb_rsc *r, uint64_t now, struct hb_rsc_actq *q)
+{
+	if (r->ping_fresh)
+		return;
+	r->ping_fresh = true;
+	if (r->ping_ok && r->takeover_pending && !r->peer_alive && r->comm_up &&
+	    r->state != HB_RSC_SHUTDOWN) {
+		LOG_RSC(q, HB_RSC_INFO, "A ping node answered and %s is still dead: taking over",
 			r->peer);
 		acquire_from_peer(r, q, false);
 	}

@@ -40,7 +40,10 @@
  *    already running here (logged); they are taken when the ping nodes
  *    become reachable while the peer is still dead, and never if the peer
  *    comes back first. The same holds at comm up when the peer was never
- *    heard: report the ping nodes before initdead expires.
+ *    heard: report the ping nodes before initdead expires. Reachable is
+ *    not enough: a ping sent after the peer's death must be answered
+ *    (hb_rsc_ping_answer), since a node cut off from everything at once
+ *    can hear the peer's silence before the ping nodes' dead time ends.
  *  - auto_failback on: when the peer has (re)started, and once it is
  *    stable and holds none of its own groups while we run some of them, we
  *    start a standby of "foreign" (once per peer start, so a group that
@@ -223,7 +226,8 @@ struct hb_rsc {
 	bool peer_alive;		/* as far as the resource layer knows */
 	bool peer_shutdown;		/* it sent shutdone */
 	bool ping_ok;
-	bool takeover_pending;		/* peer dead, ping unreachable: waiting */
+	bool ping_fresh;		/* a ping sent since the peer died was answered */
+	bool takeover_pending;		/* peer dead, no fresh ping answer: waiting */
 	unsigned other_holds;		/* enum hb_rset, from the peer's view */
 	bool other_stable;
 	bool other_holds_known;
@@ -275,6 +279,11 @@ void hb_rsc_peer_partition(struct hb_rsc *r, uint64_t now, struct hb_rsc_actq *q
 /* Ping nodes: reachable = at least one answers. Initially unreachable. */
 void hb_rsc_ping(struct hb_rsc *r, uint64_t now, bool reachable,
 		 struct hb_rsc_actq *q);
+/*
+ * A ping node answered a ping sent after takeover_pending was set (the
+ * caller sends one at once when it sees takeover_pending && !ping_fresh).
+ */
+void hb_rsc_ping_answer(struct hb_rsc *r, uint64_t now, struct hb_rsc_actq *q);
 
 /*
  * A resource-layer message delivered to us (authenticated, accepted by

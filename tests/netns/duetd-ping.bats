@@ -51,9 +51,14 @@ _ping_status() {
 }
 
 @test "an isolated node (no cluster medium, no ping node) does not take the group" {
-	link_down nodeb eth1
-	link_down nodeb eth0
+	# the cluster media first, the ping node's LAN 0.3 s later: nodeb
+	# hears the peer's silence end its dead time while the ping node's
+	# last answer is still younger than deadtime, and must not take that
+	# for "the ping node is reachable"
 	serial_down ser0
+	link_down nodeb eth1
+	sleep 0.3
+	link_down nodeb eth0
 	run wait_until 5 eval '[[ $(dd_nodestatus nodeb nodea) == dead ]]'
 	assert_success
 	run wait_until 5 eval '[[ $(_ping_status nodeb) == dead ]]'
@@ -64,6 +69,7 @@ _ping_status() {
 	# nodeb never started anything; nodea (reaching the ping node) kept it
 	run hbdummy_events nodeb
 	assert_output ""
+	hb_log_grep nodeb "acquiring its resources once a ping node answers"
 	run hbdummy_running nodea r2
 	assert_success
 	run _ping_status nodea

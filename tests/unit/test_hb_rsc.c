@@ -999,11 +999,44 @@ static void test_ping_split_brain_rule(void **state)
 	assert_true(runs(0, 0));
 	assert_true(logged(0, "ping nodes are unreachable too"));
 	assert_int_equal(count_sent(0, "t=stonith node=bob"), 1);
-	/* the ping node answers again, bob is still dead: take over */
+	/* the ping node is reachable again, bob is still dead: take over
+	 * once it has answered a ping sent since bob's death */
 	hb_rsc_ping(&S.n[0].r, S.now, true, &Q);
 	process(0);
 	run(100);
+	assert_false(S.n[0].ran[1]);
+	hb_rsc_ping_answer(&S.n[0].r, S.now, &Q);
+	process(0);
+	run(100);
 	assert_true(runs(0, 1));
+	assert_true(logged(0, "still dead: taking over"));
+	assert_int_equal(count_sent(0, "t=resource rsc_hold=foreign info=mach_down"), 1);
+}
+
+/*
+ * Cut off from everything at once, a node can declare the peer dead while
+ * the ping nodes still count as reachable (their last answer came after
+ * the peer's last heartbeat): only an answer to a ping sent after the
+ * death lets it take over, and an answer from before does not count.
+ */
+static void test_ping_needs_answer_after_death(void **state)
+{
+	(void)state;
+	stable_pair(HB_FAILBACK_ON, true);
+	hb_rsc_ping(&S.n[0].r, S.now, true, &Q);
+	hb_rsc_ping_answer(&S.n[0].r, S.now, &Q);
+	process(0);
+	kill_node(1);
+	run(3000);
+	assert_false(S.n[0].ran[1]);
+	assert_true(runs(0, 0));
+	assert_true(S.n[0].r.takeover_pending);
+	assert_true(logged(0, "once a ping node answers a ping sent now"));
+	hb_rsc_ping_answer(&S.n[0].r, S.now, &Q);
+	process(0);
+	run(100);
+	assert_true(runs(0, 1));
+	assert_false(S.n[0].r.takeover_pending);
 	assert_int_equal(count_sent(0, "t=resource rsc_hold=foreign info=mach_down"), 1);
 }
 
@@ -1211,6 +1244,7 @@ int main(void)
 		T(test_failed_stop_in_standby),
 		T(test_failed_stop_then_peer_death),
 		T(test_ping_split_brain_rule),
+		T(test_ping_needs_answer_after_death),
 		T(test_ping_rule_peer_back),
 		T(test_no_ping_configured_takes),
 		T(test_wrong_node_and_out_of_order),
