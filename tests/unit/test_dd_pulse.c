@@ -65,6 +65,14 @@ static void start(struct dd_pulse *p, struct rec *r)
 	assert_ptr_equal(g_main_context_get_poll_func(NULL), dd_pulse_poll);
 }
 
+/* started, with a deadline 10 min ahead that the thread now sleeps for */
+static void start_asleep(struct dd_pulse *p, struct rec *r)
+{
+	start(p, r);
+	dd_pulse_arm(p, now_ms() + 600000);
+	dd_pulse_poll(NULL, 0, 50);
+}
+
 static void finish(struct dd_pulse *p)
 {
 	dd_pulse_stop(p);
@@ -116,9 +124,7 @@ static void earlier_deadline_wakes(void **state)
 	uint64_t t0;
 
 	(void)state;
-	start(&p, &r);
-	dd_pulse_arm(&p, now_ms() + 600000);
-	dd_pulse_poll(NULL, 0, 50);	/* the thread now sleeps for 10 min */
+	start_asleep(&p, &r);
 	/* a later deadline does not replace an earlier one */
 	dd_pulse_arm(&p, now_ms() + 900000);
 	assert_true(p.at_ms <= now_ms() + 600000);
@@ -159,9 +165,7 @@ static void stop_ends_a_sleeping_thread(void **state)
 	uint64_t t0;
 
 	(void)state;
-	start(&p, &r);
-	dd_pulse_arm(&p, now_ms() + 600000);
-	dd_pulse_poll(NULL, 0, 20);
+	start_asleep(&p, &r);
 	t0 = now_ms();
 	finish(&p);
 	assert_true(now_ms() < t0 + BOUND_MS);
