@@ -212,21 +212,10 @@ enum hb_live_verdict hb_live_rx(struct hb_live *l, uint64_t now_ms, int node,
 	was_dead = n->state == HB_LIVE_DEAD;
 	is_status = h->t && strcmp(h->t, "status") == 0;
 
-	if (hb_type_is_noseq(h->t)) {
+	if (hb_type_is_noseq(h->t))
 		v = HB_LIVE_ACCEPT;
-		/*
-		 * An acknowledgement or a retransmission request can be the
-		 * first word of a node back from a partition: it revives the
-		 * node, and the partition is still told on its first status
-		 * message (track() no longer sees it come back from the dead).
-		 */
-		if (was_dead && n->has_gen && h->has_hg && h->hg == n->gen && h->hg > 0) {
-			n->partition_pending = true;
-			reset_tracking(n);
-		}
-	} else {
+	else
 		v = track(l, now_ms, node, h, was_dead, q);
-	}
 	if (v == HB_LIVE_BAD || v == HB_LIVE_REPLAY)
 		return v;
 
