@@ -3,7 +3,8 @@
  * hb_live. Packets come from dd_media / dd_serial in the GLib loop; the
  * heartbeat, the liveness deadlines that hb_live_tick asks for and the
  * ping nodes' are the pulse thread's (dd_pulse.h, under the daemon lock),
- * the resource deadlines the loop's one timer. Log lines use Heartbeat's wording so existing log watchers match.
+ * the resource deadlines the loop's one timer. Log lines use Heartbeat's
+ * wording so existing log watchers match.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -36,7 +36,7 @@ struct dd_pulse {
 	void (*tick)(void *arg);	/* called with the lock held at the deadline */
 	void *arg;
 	uint64_t at_ms;		/* deadline on dd_now_ms()'s clock; 0: none */
-	uint64_t ticks;		/* ticks run (ha_status --json, tests) */
+	uint64_t ticks;		/* ticks run (tests) */
 	bool started, stop;
 };
 

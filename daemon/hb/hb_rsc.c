@@ -650,18 +650,23 @@ void hb_rsc_peer_partition(struct hb_rsc *r, uint64_t now, struct hb_rsc_actq *q
 	progress(r, now, q);
 }
 
+/* a takeover that waited for the ping nodes, once one answers a fresh ping */
+static void takeover_if_pinged(struct hb_rsc *r, struct hb_rsc_actq *q, const char *why)
+{
+	if (!r->ping_ok || !r->ping_fresh || !r->takeover_pending || r->peer_alive ||
+	    !r->comm_up || r->state == HB_RSC_SHUTDOWN)
+		return;
+	LOG_RSC(q, HB_RSC_INFO, "%s and %s still dead: taking over", why, r->peer);
+	acquire_from_peer(r, q, false);
+}
+
 void hb_rsc_ping(struct hb_rsc *r, uint64_t now, bool reachable, struct hb_rsc_actq *q)
 {
 	if (r->ping_ok == reachable)
 		return;
 	r->ping_ok = reachable;
 	LOG_RSC(q, HB_RSC_INFO, "Ping nodes %s", reachable ? "reachable" : "unreachable");
-	if (reachable && r->ping_fresh && r->takeover_pending && !r->peer_alive &&
-	    r->comm_up && r->state != HB_RSC_SHUTDOWN) {
-		LOG_RSC(q, HB_RSC_INFO, "Ping node reachable and %s still dead: taking over",
-			r->peer);
-		acquire_from_peer(r, q, false);
-	}
+	takeover_if_pinged(r, q, "Ping node reachable");
 	progress(r, now, q);
 }
 
@@ -670,12 +675,7 @@ void hb_rsc_ping_answer(struct hb_rsc *r, uint64_t now, struct hb_rsc_actq *q)
 	if (r->ping_fresh)
 		return;
 	r->ping_fresh = true;
-	if (r->ping_ok && r->takeover_pending && !r->peer_alive && r->comm_up &&
-	    r->state != HB_RSC_SHUTDOWN) {
-		LOG_RSC(q, HB_RSC_INFO, "A ping node answered and %s is still dead: taking over",
-			r->peer);
-		acquire_from_peer(r, q, false);
-	}
+	takeover_if_pinged(r, q, "A ping node answered");
 	progress(r, now, q);
 }
 
