@@ -212,10 +212,21 @@ enum hb_live_verdict hb_live_rx(struct hb_live *l, uint64_t now_ms, int node,
 	was_dead = n->state == HB_LIVE_DEAD;
 	is_status = h->t && strcmp(h->t, "status") == 0;
 
-	if (hb_type_is_noseq(h->t))
+	if (hb_type_is_noseq(h->t)) {
+		/*
+		 * An acknowledgement or a retransmission request does not
+		 * bring a dead node back: as in Heartbeat, whose node status
+		 * changes on status messages only, the node returns with its
+		 * next sequenced message, which track() then sees come back
+		 * from the dead (so a partition is still told on its first
+		 * status, and its sequence gap is not taken for losses).
+		 */
+		if (was_dead)
+			return to_us ? HB_LIVE_ACCEPT : HB_LIVE_NOT_FOR_US;
 		v = HB_LIVE_ACCEPT;
-	else
+	} else {
 		v = track(l, now_ms, node, h, was_dead, q);
+	}
 	if (v == HB_LIVE_BAD || v == HB_LIVE_REPLAY)
 		return v;
 

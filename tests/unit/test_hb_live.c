@@ -320,6 +320,35 @@ static void test_partition_heal(void **state)
 	clear();
 	assert_int_equal(rx(3400, 0, status(18, 7)), HB_LIVE_ACCEPT);
 	assert_int_equal(count(HB_LIVE_EV_PARTITION, NULL, NULL), 0);	/* once */
+	/*
+	 * an acknowledgement (no seq) first: it does not bring the node
+	 * back (Heartbeat changes a node's status on status messages), so
+	 * the status after it is still the return from the partition, and
+	 * its sequence gap is not taken for losses
+	 */
+	setup_live(12000);
+	rx(0, 0, status(1, 7));
+	hb_live_tick(&L, 1001, &Q);
+	clear();
+	assert_int_equal(rx(3000, 0, msg("NS_ackmsg", 0, 7)), HB_LIVE_ACCEPT);
+	assert_int_equal(rx(3010, 0, msg("NS_rexmit", 0, 7)), HB_LIVE_ACCEPT);
+	assert_int_equal(L.nodes[0].state, HB_LIVE_DEAD);
+	assert_int_equal(Q.n, 0);
+	assert_int_equal(rx(3100, 0, status(15, 7)), HB_LIVE_ACCEPT);
+	assert_int_equal(count(HB_LIVE_EV_PARTITION, NULL, NULL), 1);
+	assert_int_equal(count(HB_LIVE_EV_NODE_UP, NULL, &b), 1);
+	assert_int_equal(b, 1);
+	assert_int_equal(count(HB_LIVE_EV_LOST, NULL, NULL), 0);
+	assert_int_equal(L.nodes[0].nmissing, 0);
+	/* nor does a restarted node's first acknowledgement make a partition */
+	setup_live(12000);
+	rx(0, 0, status(1, 7));
+	hb_live_tick(&L, 1001, &Q);
+	clear();
+	rx(3000, 0, msg("NS_ackmsg", 0, 8));
+	rx(3100, 0, status(1, 8));
+	assert_int_equal(count(HB_LIVE_EV_PARTITION, NULL, NULL), 0);
+	assert_int_equal(count(HB_LIVE_EV_RESTART, NULL, NULL), 1);
 	/* a restart after death is not a partition */
 	setup_live(12000);
 	rx(0, 0, status(1, 7));
