@@ -50,6 +50,7 @@ struct dd_medium {
 	int fd;
 	bool fd_owner;		/* several UDP media may share one socket */
 	int beat_fd;		/* the owner's unwatched socket of plain heartbeats, or -1 */
+	int tx_fd;		/* ucast: a socket connected to the peer, or -1 (dd_media.c) */
 	guint watch;
 	struct sockaddr_in dst;	/* where we send (UDP) */
 	uint64_t tx, rx, dropped;

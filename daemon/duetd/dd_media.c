@@ -303,6 +303,61 @@ static void beat_companion(struct dd_medium *m)
 	m->beat_fd = fd;
 }
 
+/*
+ * The send socket of a ucast medium: bound to the device, connected to the
+ * peer, from an ephemeral port as Heartbeat's own send socket. A send then
+ * skips the route and neighbour lookup an unconnected sendto() makes each
+ * time. -1 if it cannot be had: the medium sends from its shared socket.
+ */
+static int ucast_tx_socket(struct dd_medium *m)
+{
+	const char *ifname = m->cfg->ifname;
+	int tos = IPTOS_LOWDELAY, small = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	/* nothing is read from it: keep what may queue there small */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	if ((ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+				  (socklen_t)strlen(ifname) + 1) < 0) ||
+	    connect(fd, (const struct sockaddr *)&m->dst, sizeof(m->dst)) < 0) {
+		qb_log(LOG_DEBUG, "%s: no connected send socket (%s): sending with sendto()",
+		       m->spec, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * An error the kernel keeps on a connected UDP socket from an ICMP message
+ * (port or host unreachable) is returned by the next send, which then does
+ * not go out. Anyone on the path can forge such a message, so a send that
+ * fails with one is made again at once: the error was consumed by the
+ * first attempt, and a heartbeat is never lost to it.
+ */
+static bool icmp_error(int err)
+{
+	return err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH ||
+	       err == EHOSTDOWN || err == ENONET || err == EPROTO || err == ENOPROTOOPT ||
+	       err == EACCES || err == EOPNOTSUPP || err == EMSGSIZE;
+}
+
+static ssize_t medium_tx(const struct dd_medium *m, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (m->tx_fd < 0)
+		return sendto(m->fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&m->dst,
+			      sizeof(m->dst));
+	n = send(m->tx_fd, buf, len, MSG_DONTWAIT);
+	if (n < 0 && icmp_error(errno))
+		n = send(m->tx_fd, buf, len, MSG_DONTWAIT);
+	return n;
+}
+
 static int mcast_setup(struct dd_medium *m)
 {
 	struct ip_mreqn mr;
@@ -387,6 +442,8 @@ static int udp_open(struct dd *d, struct dd_medium *m)
 	/* (mcast media have their own socket and are not steered yet) */
 	if (is_shared_kind(c->kind))
 		beat_companion(m);
+	if (c->kind == HB_MEDIA_UCAST)
+		m->tx_fd = ucast_tx_socket(m);
 	m->watch = dd_source_fast(g_unix_fd_add_full(G_PRIORITY_HIGH, m->fd, G_IO_IN,
 						    udp_readable, m, NULL));
 	return 0;
@@ -407,6 +464,7 @@ int dd_media_open(struct dd *d)
 		m->cfg = c;
 		m->fd = -1;
 		m->beat_fd = -1;
+		m->tx_fd = -1;
 		switch (c->kind) {
 		case HB_MEDIA_SERIAL:
 			snprintf(m->name, sizeof(m->name), "%s", c->dev);
@@ -464,8 +522,11 @@ void dd_media_close(struct dd *d)
 			close(m->fd);
 		if (m->beat_fd >= 0 && m->fd_owner)
 			close(m->beat_fd);
+		if (m->tx_fd >= 0)
+			close(m->tx_fd);
 		m->fd = -1;
 		m->beat_fd = -1;
+		m->tx_fd = -1;
 	}
 	free(d->media);
 	d->media = NULL;
@@ -480,8 +541,7 @@ void dd_media_send(struct dd *d, struct dd_medium *m, const void *buf, size_t le
 	}
 	if (m->fd < 0)
 		return;
-	if (sendto(m->fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&m->dst,
-		   sizeof(m->dst)) < 0) {
+	if (medium_tx(m, buf, len) < 0) {
 		/* a down link: the peer's view of it will say so; log once */
 		if (!m->tx_error_logged)
 			qb_log(LOG_WARNING, "WARN: %s: send failed: %s", m->spec, strerror(errno));

@@ -109,6 +109,8 @@ char *dd_status_json(struct dd *d)
 	dd_json_kstr(&j, "status", d->status);
 	dd_json_kint(&j, "pid", (int64_t)getpid());
 	dd_json_kuint(&j, "uptime_ms", now - d->start_ms);
+	dd_json_kuint(&j, "generation", d->gen);
+	dd_json_kuint(&j, "seq", d->seq);
 	config_json(d, &j);
 	nodes_json(d, &j, now);
 	media_json(d, &j);

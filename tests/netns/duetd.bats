@@ -262,6 +262,34 @@ _log_lines() {
 	assert_output dead
 }
 
+# _icmp_unreach_in NODE: ICMP destination unreachables NODE received
+_icmp_unreach_in() {
+	node_exec "$1" awk '/^Icmp:/ && $1 == p { print $5 } { p = $1 }' /proc/net/snmp
+}
+
+@test "a peer that answers port unreachable loses none of our heartbeats" {
+	local q0 t0 q1 t1 i0 i1
+	# nodea's duetd is stopped, its node is up: each heartbeat nodeb sends
+	# it over ucast comes back as an ICMP port unreachable, which the
+	# kernel keeps on nodeb's connected send socket and returns from the
+	# next send (that send does not go out); duetd sends it again at once
+	run node_exec nodeb ss -Hun state established dst "$(node_ip nodea eth0):694"
+	assert_success
+	assert_output --partial "$(node_ip nodea eth0):694"
+	i0=$(_icmp_unreach_in nodeb)
+	read -r q0 t0 < <(dd_jq nodeb '"\(.seq) \([.media[] | select(.type == "ucast") | .tx][0])"')
+	sleep 3
+	read -r q1 t1 < <(dd_jq nodeb '"\(.seq) \([.media[] | select(.type == "ucast") | .tx][0])"')
+	i1=$(_icmp_unreach_in nodeb)
+	note "nodeb over 3 s: seq $q0 -> $q1, ucast tx $t0 -> $t1, ICMP unreachables in $i0 -> $i1"
+	(( i1 > i0 ))
+	(( q1 - q0 >= 10 ))
+	# every message went out (with the dead peer, all have a seq)
+	(( t1 - t0 == q1 - q0 ))
+	run hb_log_grep nodeb "send failed"
+	assert_failure
+}
+
 @test "a restarted node joins; with auto_failback off the group stays" {
 	dd_start nodea
 	run dd_wait_nodestatus nodeb nodea active 20
