@@ -50,6 +50,8 @@ static void *pulse_main(void *arg)
 {
 	struct dd_pulse *p = arg;
 
+	/* so that ps -L and top -H tell it from the loop */
+	pthread_setname_np(pthread_self(), "duetd-pulse");
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop) {
 		if (p->at_ms && mono_ms() >= p->at_ms) {

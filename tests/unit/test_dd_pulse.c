@@ -85,6 +85,7 @@ static void tick_at_deadline(void **state)
 {
 	struct dd_pulse p;
 	struct rec r = { .n = 0 };
+	char name[16];
 
 	(void)state;
 	start(&p, &r);
@@ -97,6 +98,9 @@ static void tick_at_deadline(void **state)
 	assert_true(r.locked_by_us);
 	assert_false(dd_pulse_is_self(&p));
 	assert_int_equal(p.ticks, 1);
+	/* named, for ps -L and top -H */
+	assert_int_equal(pthread_getname_np(p.thread, name, sizeof(name)), 0);
+	assert_string_equal(name, "duetd-pulse");
 	finish(&p);
 }
 
