@@ -144,7 +144,9 @@ int hb_live_node(const struct hb_live *l, const char *name);
 
 /*
  * An authenticated message from node on medium at now_ms. to_us: it has
- * no dest, or dest is the local node. Events go to q.
+ * no dest, or dest is the local node. Events go to q. A message without
+ * a seq (NS_ackmsg, NS_rexmit) from a node declared dead is delivered but
+ * does not bring it back: its next sequenced message does.
  */
 enum hb_live_verdict hb_live_rx(struct hb_live *l, uint64_t now_ms, int node,
 				int medium, const struct hb_hdr *h, bool to_us,
