@@ -267,6 +267,11 @@ _icmp_unreach_in() {
 	node_exec "$1" awk '/^Icmp:/ && $1 == p { print $5 } { p = $1 }' /proc/net/snmp
 }
 
+# _seq_ucast_tx NODE: "SEQ TX", duetd's last seq and its ucast medium's tx
+_seq_ucast_tx() {
+	dd_jq "$1" '"\(.seq) \([.media[] | select(.type == "ucast") | .tx][0])"'
+}
+
 @test "a peer that answers port unreachable loses none of our heartbeats" {
 	local q0 t0 q1 t1 i0 i1
 	# nodea's duetd is stopped, its node is up: each heartbeat nodeb sends
@@ -277,9 +282,9 @@ _icmp_unreach_in() {
 	assert_success
 	assert_output --partial "$(node_ip nodea eth0):694"
 	i0=$(_icmp_unreach_in nodeb)
-	read -r q0 t0 < <(dd_jq nodeb '"\(.seq) \([.media[] | select(.type == "ucast") | .tx][0])"')
+	read -r q0 t0 < <(_seq_ucast_tx nodeb)
 	sleep 3
-	read -r q1 t1 < <(dd_jq nodeb '"\(.seq) \([.media[] | select(.type == "ucast") | .tx][0])"')
+	read -r q1 t1 < <(_seq_ucast_tx nodeb)
 	i1=$(_icmp_unreach_in nodeb)
 	note "nodeb over 3 s: seq $q0 -> $q1, ucast tx $t0 -> $t1, ICMP unreachables in $i0 -> $i1"
 	(( i1 > i0 ))
