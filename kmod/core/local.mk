@@ -11,7 +11,8 @@ DUET_CORE_SOURCES = \
 	kmod/core/al.h kmod/core/al.c \
 	kmod/core/bm.h kmod/core/bm.c \
 	kmod/core/req.h kmod/core/req.c \
-	kmod/core/status.h kmod/core/status.c
+	kmod/core/status.h kmod/core/status.c \
+	kmod/core/bm_rle.h kmod/core/bm_rle.c
 
 noinst_LIBRARIES += kmod/core/libduetcore.a
 kmod_core_libduetcore_a_SOURCES = $(DUET_CORE_SOURCES)
@@ -48,6 +49,12 @@ tests_unit_test_core_req_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_core_req_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_core_req_LDADD = $(DUET_UNIT_CORE_LIBS)
 
+check_PROGRAMS += tests/unit/test_core_bm_rle
+tests_unit_test_core_bm_rle_SOURCES = tests/unit/test_core_bm_rle.c
+tests_unit_test_core_bm_rle_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_bm_rle_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_bm_rle_LDADD = $(DUET_UNIT_CORE_LIBS)
+
 check_PROGRAMS += tests/unit/test_core_util
 tests_unit_test_core_util_SOURCES = tests/unit/test_core_util.c
 tests_unit_test_core_util_CFLAGS = $(DUET_UNIT_CFLAGS)
@@ -68,3 +75,15 @@ tests_fuzz_fuzz_md_SOURCES = tests/fuzz/fuzz_md.c tests/fuzz/replay.c \
 endif
 tests_fuzz_fuzz_md_CFLAGS = $(DUET_FUZZ_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/md"'
 tests_fuzz_fuzz_md_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
+
+# Fuzz targets for the wire protocol decoders and the bitmap exchange
+# codec, built like fuzz_md.
+check_PROGRAMS += tests/fuzz/fuzz_bm_rle
+if ENABLE_FUZZING
+tests_fuzz_fuzz_bm_rle_SOURCES = tests/fuzz/fuzz_bm_rle.c $(DUET_CORE_SOURCES)
+else
+tests_fuzz_fuzz_bm_rle_SOURCES = tests/fuzz/fuzz_bm_rle.c tests/fuzz/replay.c \
+	$(DUET_CORE_SOURCES)
+endif
+tests_fuzz_fuzz_bm_rle_CFLAGS = $(DUET_FUZZ_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/bm_rle"'
+tests_fuzz_fuzz_bm_rle_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
