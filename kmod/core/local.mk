@@ -12,6 +12,7 @@ DUET_CORE_SOURCES = \
 	kmod/core/bm.h kmod/core/bm.c \
 	kmod/core/req.h kmod/core/req.c \
 	kmod/core/status.h kmod/core/status.c \
+	kmod/core/wire.h kmod/core/wire.c \
 	kmod/core/bm_rle.h kmod/core/bm_rle.c
 
 noinst_LIBRARIES += kmod/core/libduetcore.a
@@ -49,6 +50,12 @@ tests_unit_test_core_req_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_core_req_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_core_req_LDADD = $(DUET_UNIT_CORE_LIBS)
 
+check_PROGRAMS += tests/unit/test_core_wire
+tests_unit_test_core_wire_SOURCES = tests/unit/test_core_wire.c
+tests_unit_test_core_wire_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_wire_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_wire_LDADD = $(DUET_UNIT_CORE_LIBS)
+
 check_PROGRAMS += tests/unit/test_core_bm_rle
 tests_unit_test_core_bm_rle_SOURCES = tests/unit/test_core_bm_rle.c
 tests_unit_test_core_bm_rle_CFLAGS = $(DUET_UNIT_CFLAGS)
@@ -78,6 +85,16 @@ tests_fuzz_fuzz_md_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
 
 # Fuzz targets for the wire protocol decoders and the bitmap exchange
 # codec, built like fuzz_md.
+check_PROGRAMS += tests/fuzz/fuzz_wire
+if ENABLE_FUZZING
+tests_fuzz_fuzz_wire_SOURCES = tests/fuzz/fuzz_wire.c $(DUET_CORE_SOURCES)
+else
+tests_fuzz_fuzz_wire_SOURCES = tests/fuzz/fuzz_wire.c tests/fuzz/replay.c \
+	$(DUET_CORE_SOURCES)
+endif
+tests_fuzz_fuzz_wire_CFLAGS = $(DUET_FUZZ_CFLAGS) -DDUET_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/wire"'
+tests_fuzz_fuzz_wire_LDFLAGS = $(DUET_FUZZ_LINK_FLAGS)
+
 check_PROGRAMS += tests/fuzz/fuzz_bm_rle
 if ENABLE_FUZZING
 tests_fuzz_fuzz_bm_rle_SOURCES = tests/fuzz/fuzz_bm_rle.c $(DUET_CORE_SOURCES)
