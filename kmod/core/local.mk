@@ -13,7 +13,8 @@ DUET_CORE_SOURCES = \
 	kmod/core/req.h kmod/core/req.c \
 	kmod/core/status.h kmod/core/status.c \
 	kmod/core/wire.h kmod/core/wire.c \
-	kmod/core/bm_rle.h kmod/core/bm_rle.c
+	kmod/core/bm_rle.h kmod/core/bm_rle.c \
+	kmod/core/tl.h kmod/core/tl.c
 
 noinst_LIBRARIES += kmod/core/libduetcore.a
 kmod_core_libduetcore_a_SOURCES = $(DUET_CORE_SOURCES)
@@ -61,6 +62,12 @@ tests_unit_test_core_bm_rle_SOURCES = tests/unit/test_core_bm_rle.c
 tests_unit_test_core_bm_rle_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_core_bm_rle_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_core_bm_rle_LDADD = $(DUET_UNIT_CORE_LIBS)
+
+check_PROGRAMS += tests/unit/test_core_tl
+tests_unit_test_core_tl_SOURCES = tests/unit/test_core_tl.c
+tests_unit_test_core_tl_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_tl_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_tl_LDADD = $(DUET_UNIT_CORE_LIBS)
 
 check_PROGRAMS += tests/unit/test_core_util
 tests_unit_test_core_util_SOURCES = tests/unit/test_core_util.c
