@@ -2,7 +2,7 @@
  * Fuzz target for the bitmap exchange codec (kmod/core/bm_rle.c).
  *
  * Input: bitmap size in bits (4 bytes, little-endian, taken modulo
- * 2^20 + 1), start bit (4 bytes, modulo size + 2, so that starts past the
+ * 2^18 + 1), start bit (4 bytes, modulo size + 2, so that starts past the
  * end are tried), one byte that picks a prefill of the receiving bitmap
  * and a chunk size for re-encoding, then the chunk.
  *
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 
-#define MAX_BITS	(1u << 20)
+#define MAX_BITS	(1u << 18)	/* 8 on-disk pages; runs of 3-byte numbers */
 #define WORDS		(MAX_BITS / 64 + 1)
 
 static uint64_t w_rx[WORDS], w_one[WORDS], w_out[WORDS], w_copy[WORDS];
