@@ -14,7 +14,8 @@ DUET_CORE_SOURCES = \
 	kmod/core/status.h kmod/core/status.c \
 	kmod/core/wire.h kmod/core/wire.c \
 	kmod/core/bm_rle.h kmod/core/bm_rle.c \
-	kmod/core/tl.h kmod/core/tl.c
+	kmod/core/tl.h kmod/core/tl.c \
+	kmod/core/uuid.h kmod/core/uuid.c
 
 noinst_LIBRARIES += kmod/core/libduetcore.a
 kmod_core_libduetcore_a_SOURCES = $(DUET_CORE_SOURCES)
@@ -68,6 +69,12 @@ tests_unit_test_core_tl_SOURCES = tests/unit/test_core_tl.c
 tests_unit_test_core_tl_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_core_tl_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_core_tl_LDADD = $(DUET_UNIT_CORE_LIBS)
+
+check_PROGRAMS += tests/unit/test_core_uuid
+tests_unit_test_core_uuid_SOURCES = tests/unit/test_core_uuid.c
+tests_unit_test_core_uuid_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_uuid_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_uuid_LDADD = $(DUET_UNIT_CORE_LIBS)
 
 check_PROGRAMS += tests/unit/test_core_util
 tests_unit_test_core_util_SOURCES = tests/unit/test_core_util.c
