@@ -13,6 +13,7 @@
 #include "bm_rle.h"
 #include "bytes.h"
 #include "sm.h"
+#include "uuid.h"
 
 /* DRBD's header magics (drbd.md §5.1): h80 and h100 as u32, h95 as u16 */
 #define DRBD_MAGIC_H80		0x83740267u
@@ -687,34 +688,29 @@ int duet_wire_version_agree(u32 my_min, u32 my_max, u32 peer_min,
 	return (int)hi;
 }
 
-/*
- * after-sb policies must be equal on both sides, except that
- * discard-local on one side goes with discard-remote on the other (and
- * those two go with nothing else).
- */
-static bool duet_wire_asb_fit(u8 mine, u8 peer)
+/* The split-brain policies of PARAMS, as the sync decision takes them */
+static void duet_wire_policy(const struct duet_wire_params *pr,
+			     struct duet_uuid_policy *p)
 {
-	bool ml = mine == DUET_WIRE_ASB_DISCARD_LOCAL;
-	bool mr = mine == DUET_WIRE_ASB_DISCARD_REMOTE;
-	bool pl = peer == DUET_WIRE_ASB_DISCARD_LOCAL;
-	bool pr = peer == DUET_WIRE_ASB_DISCARD_REMOTE;
-
-	if (ml || mr || pl || pr)
-		return (ml && pr) || (mr && pl);
-	return mine == peer;
+	p->after_sb_0pri = (enum duet_uuid_asb)pr->after_sb_0p;
+	p->after_sb_1pri = (enum duet_uuid_asb)pr->after_sb_1p;
+	p->after_sb_2pri = (enum duet_uuid_asb)pr->after_sb_2p;
+	p->rr_conflict = (enum duet_uuid_rr)pr->rr_conflict;
+	p->always_asbp = pr->flags & DUET_PF_ALWAYS_ASBP;
 }
 
 const char *duet_wire_params_mismatch(const struct duet_wire_params *mine,
 				      const struct duet_wire_params *peer)
 {
+	struct duet_uuid_policy a, b;
+
 	if (mine->protocol != peer->protocol)
 		return "incompatible replication protocols (protocol A/B/C differ)";
-	if (!duet_wire_asb_fit(mine->after_sb_0p, peer->after_sb_0p))
-		return "incompatible after-sb-0pri settings";
-	if (!duet_wire_asb_fit(mine->after_sb_1p, peer->after_sb_1p))
-		return "incompatible after-sb-1pri settings";
-	if (!duet_wire_asb_fit(mine->after_sb_2p, peer->after_sb_2p))
-		return "incompatible after-sb-2pri settings";
+	/* both nodes must reach mirror-image split-brain decisions */
+	duet_wire_policy(mine, &a);
+	duet_wire_policy(peer, &b);
+	if (!duet_uuid_policies_compatible(&a, &b))
+		return "incompatible split-brain policies (after-sb-0pri/1pri/2pri, rr-conflict and always-asbp must agree; discard-local goes with discard-remote)";
 	if ((mine->flags ^ peer->flags) & DUET_PF_TWO_PRIMARIES)
 		return "incompatible allow-two-primaries settings";
 	if (mine->flags & peer->flags & DUET_PF_DISCARD_MY_DATA)

@@ -90,8 +90,6 @@
 #define DUET_WIRE_PROTO_MIN	1
 #define DUET_WIRE_PROTO_MAX	3
 #define DUET_WIRE_ASB_MAX	10
-#define DUET_WIRE_ASB_DISCARD_LOCAL	5	/* DUET_ASB_DISCARD_LOCAL */
-#define DUET_WIRE_ASB_DISCARD_REMOTE	6	/* DUET_ASB_DISCARD_REMOTE */
 #define DUET_WIRE_RR_MAX	2
 /* Bits of the duet_state_pack() word (sm.h): 17 field bits, 6 flags. */
 #define DUET_WIRE_STATE_BITS	((1u << 23) - 1)
@@ -349,7 +347,8 @@ int duet_wire_version_agree(u32 my_min, u32 my_max, u32 peer_min,
 
 /*
  * Whether the peer's PARAMS fit ours: NULL when they do, else the reason
- * to log before disconnecting ("different protocol", ...).
+ * to log before disconnecting. The split-brain policies must be
+ * compatible as duet_uuid_policies_compatible() (uuid.h) says.
  */
 const char *duet_wire_params_mismatch(const struct duet_wire_params *mine,
 				      const struct duet_wire_params *peer);
