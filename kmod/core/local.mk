@@ -15,7 +15,8 @@ DUET_CORE_SOURCES = \
 	kmod/core/wire.h kmod/core/wire.c \
 	kmod/core/bm_rle.h kmod/core/bm_rle.c \
 	kmod/core/tl.h kmod/core/tl.c \
-	kmod/core/uuid.h kmod/core/uuid.c
+	kmod/core/uuid.h kmod/core/uuid.c \
+	kmod/core/rs.h kmod/core/rs.c
 
 noinst_LIBRARIES += kmod/core/libduetcore.a
 kmod_core_libduetcore_a_SOURCES = $(DUET_CORE_SOURCES)
@@ -75,6 +76,12 @@ tests_unit_test_core_uuid_SOURCES = tests/unit/test_core_uuid.c
 tests_unit_test_core_uuid_CFLAGS = $(DUET_UNIT_CFLAGS)
 tests_unit_test_core_uuid_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_core_uuid_LDADD = $(DUET_UNIT_CORE_LIBS)
+
+check_PROGRAMS += tests/unit/test_core_rs
+tests_unit_test_core_rs_SOURCES = tests/unit/test_core_rs.c
+tests_unit_test_core_rs_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_core_rs_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_core_rs_LDADD = $(DUET_UNIT_CORE_LIBS)
 
 check_PROGRAMS += tests/unit/test_core_util
 tests_unit_test_core_util_SOURCES = tests/unit/test_core_util.c

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
+#include <linux/math64.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,5 +28,19 @@ typedef int64_t s64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+
+/*
+ * u64 / u64 (@b != 0). 32-bit kernels have no 64-bit divide instruction
+ * and the core must not call libgcc: the kernel build goes through
+ * div64_u64().
+ */
+static inline u64 duet_div64(u64 a, u64 b)
+{
+#ifdef __KERNEL__
+	return div64_u64(a, b);
+#else
+	return a / b;
+#endif
+}
 
 #endif /* DUET_CORE_TYPES_H */
