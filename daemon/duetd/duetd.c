@@ -24,6 +24,7 @@
 #include "daemon/duetd/dd_respawn.h"
 #include "daemon/duetd/dd_config.h"
 #include "daemon/duetd/dd_log.h"
+#include "daemon/duetd/dd_notify.h"
 #include "daemon/duetd/dd_sys.h"
 
 #ifndef DUET_SYSCONFDIR
@@ -75,6 +76,7 @@ static gboolean on_term(gpointer data)
 		return G_SOURCE_CONTINUE;
 	}
 	d->stopping = true;
+	dd_notify("STOPPING=1\nSTATUS=shutting down: stopping the resource groups");
 	dd_event(d, LOG_INFO, "daemon", "duetd shutdown in progress.");
 	dd_respawn_stop(d);
 	if (dd_fo_shutdown(d))
@@ -129,6 +131,29 @@ static int do_kill(const char *pidfile)
 	fprintf(stderr, "duetd: process %ld did not stop within %d s\n", (long)pid,
 		DD_STOP_WAIT_S);
 	return 1;
+}
+
+static gboolean on_watchdog(gpointer data)
+{
+	(void)data;
+	dd_notify("WATCHDOG=1");
+	return G_SOURCE_CONTINUE;
+}
+
+/*
+ * Under systemd (Type=notify): ready once media and IPC are up; the
+ * watchdog is pinged from the main loop, so a hung loop is caught. As
+ * when daemonized, stderr logging ends here (the journal has syslog).
+ */
+static void notify_ready(void)
+{
+	uint64_t wd = dd_notify_watchdog_usec();
+
+	if (dd_notify("READY=1\nSTATUS=running") <= 0)
+		return;
+	qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_FALSE);
+	if (wd)
+		g_timeout_add(wd / 2000 ? (guint)(wd / 2000) : 1, on_watchdog, NULL);
 }
 
 /* fork; the parent waits for the child's verdict on the start-up */
@@ -305,6 +330,7 @@ int main(int argc, char **argv)
 	g_unix_signal_add(SIGHUP, on_hup, d);
 	g_unix_signal_add(SIGUSR1, on_usr, d);
 	report(&report_fd, '0');
+	notify_ready();
 	dd_memory_settle(d->conf.realtime);
 	g_main_loop_run(d->loop);
 	rc = d->exit_code;

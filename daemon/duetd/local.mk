@@ -18,6 +18,7 @@ daemon_duetd_duetd_SOURCES = \
 	daemon/duetd/dd_events.c daemon/duetd/dd_events.h \
 	daemon/duetd/dd_hist.c daemon/duetd/dd_hist.h \
 	daemon/duetd/dd_pulse.c daemon/duetd/dd_pulse.h \
+	daemon/duetd/dd_notify.c daemon/duetd/dd_notify.h \
 	daemon/duetd/dd_respawn.c daemon/duetd/dd_respawn_rule.c daemon/duetd/dd_respawn.h
 daemon_duetd_duetd_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(LIBQB_CFLAGS) $(NETTLE_CFLAGS)
 daemon_duetd_duetd_CPPFLAGS = $(AM_CPPFLAGS) -DDUET_SYSCONFDIR='"$(sysconfdir)"'
@@ -54,3 +55,11 @@ tests_unit_test_dd_pulse_SOURCES = tests/unit/test_dd_pulse.c \
 tests_unit_test_dd_pulse_CFLAGS = $(DUET_UNIT_CFLAGS) $(GLIB_CFLAGS)
 tests_unit_test_dd_pulse_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
 tests_unit_test_dd_pulse_LDADD = $(CMOCKA_LIBS) $(GLIB_LIBS)
+
+# the systemd notification protocol (Type=notify), under the sanitizers
+check_PROGRAMS += tests/unit/test_dd_notify
+tests_unit_test_dd_notify_SOURCES = tests/unit/test_dd_notify.c \
+	daemon/duetd/dd_notify.c daemon/duetd/dd_notify.h
+tests_unit_test_dd_notify_CFLAGS = $(DUET_UNIT_CFLAGS)
+tests_unit_test_dd_notify_LDFLAGS = $(DUET_UNIT_LINK_FLAGS)
+tests_unit_test_dd_notify_LDADD = $(CMOCKA_LIBS)
