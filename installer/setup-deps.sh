@@ -26,8 +26,12 @@ PKGS_NETNS="iproute2 iputils-ping procps util-linux socat shellcheck heartbeat c
  jq python3 bc"
 # firewall: the backends duet-firewall drives and its tests load rules into
 PKGS_FIREWALL="iptables nftables firewalld libxml2-utils"
+# packaging (tier pkg): the deb with debhelper and dh-dkms, lintian, the
+# rpm with Debian's rpmbuild and rpmlint, man for "man --warnings",
+# strace to watch dpkg and rpm create authkeys
+PKGS_PKG="debhelper dh-dkms dkms lintian rpm rpmlint man-db strace"
 
-ALL="$PKGS_BUILD $PKGS_KERNEL $PKGS_TEST $PKGS_VM $PKGS_NETNS $PKGS_FIREWALL"
+ALL="$PKGS_BUILD $PKGS_KERNEL $PKGS_TEST $PKGS_VM $PKGS_NETNS $PKGS_FIREWALL $PKGS_PKG"
 
 case "${1:-}" in
 --help|-h)
