@@ -1,9 +1,9 @@
 #!/bin/bash
 # The test command: does all set-up (installer/build.sh) and then runs every
-# test tier (make check: unit, kmod, netns, vm). Its last line is
-# "N passed, N failed, N skipped".
+# test tier (make check: unit, kmod, dconf, netns, fw, pkg, vm). Its last
+# line is "N passed, N failed, N skipped".
 #
-#   installer/test.sh [TIER...]     tiers: unit kmod netns vm (default: all)
+#   installer/test.sh [TIER...]     tiers: unit kmod dconf netns fw pkg vm (default: all)
 #
 # Exit status 0 when everything passed.
 set -uo pipefail

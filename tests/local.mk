@@ -24,14 +24,18 @@ check-fw: all
 check-vm:
 	$(DUET_RUN_TIER) vm
 
+# the deb and rpm packages from the make dist tarball (installer/pkg-build.sh)
+check-pkg:
+	$(DUET_RUN_TIER) pkg
+
 # Benchmarks print tables and write results files; they never pass or
 # fail on a time.
 bench: all
 	$(SHELL) $(top_srcdir)/tests/bench/run --srcdir $(top_srcdir) --builddir $(top_builddir)
 
-.PHONY: check-unit check-kmod check-dconf check-netns check-fw check-vm bench kmod-modules kmod-clean
+.PHONY: check-unit check-kmod check-dconf check-netns check-fw check-vm check-pkg bench kmod-modules kmod-clean
 
-EXTRA_DIST += tests/run-tier tests/dconf tests/kmod tests/netns tests/fw tests/vm tests/bench
+EXTRA_DIST += tests/run-tier tests/dconf tests/kmod tests/netns tests/fw tests/vm tests/bench tests/pkg
 
 # Runtime leftovers never go into a tarball.
 dist-hook:
