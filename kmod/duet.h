@@ -21,6 +21,9 @@
 #include "core/req.h"
 #include "core/sm.h"
 #include "core/state.h"
+#include "core/uuid.h"
+#include "core/wire.h"
+#include "duet_net.h"
 
 #define DUET_PROC_NAME "duet"
 #define DUET_MAX_MINORS 256
@@ -32,6 +35,7 @@
 
 struct duet_device;
 struct duet_alog;
+struct duet_resync;
 
 /* A resource: a name and its volumes (one minor each). */
 struct duet_resource {
@@ -42,6 +46,8 @@ struct duet_resource {
 	/* resource options, kept and reported back (GET_CONFIG) */
 	char cpu_mask[DUET_CPU_MASK_LEN + 1];
 	u32 on_no_data;
+	/* the replication link, NULL while StandAlone (duet_link.c) */
+	struct duet_link *link;
 };
 
 /* One replicated device (a DRBD "minor"). */
@@ -98,6 +104,21 @@ struct duet_device {
 	 */
 	bool io_failed;
 	bool md_failed;		/* a meta-data write failed: detach */
+	/*
+	 * What the peer reported in the handshake and what was decided
+	 * (duet_hs.c); written by the link's worker before it goes live.
+	 */
+	struct duet_wire_sizes peer_sizes;
+	struct duet_wire_uuids peer_uuids;
+	struct duet_state peer_state;
+	bool peer_reported;
+	struct duet_uuid_action hs_act;
+	struct duet_resync *rs;		/* resync running (duet_resync.c) */
+	/*
+	 * Writes at the local disk while a link exists (state_lock): a
+	 * resync never reads a range one of them is about to change.
+	 */
+	struct list_head writes;
 	u64 io_errors;		/* failed backing-disk requests, all policies */
 	struct work_struct ioerr_work;
 };
@@ -152,10 +173,42 @@ bool duet_al_write_begin(struct duet_device *dev, struct bio *clone);
 void duet_al_write_end(struct duet_device *dev, sector_t sector,
 		       unsigned int nr_sect);
 
-/* duet_io.c: the bio path */
+/*
+ * duet_io.c: the bio path. A request in flight: the core's descriptor in
+ * front of the clone that goes to the backing disk. It lives until its
+ * local part (the clone) and its network part (duet_repl.c) are both
+ * over: refs counts them.
+ */
+struct duet_kreq {
+	struct duet_device *dev;
+	struct bio *orig;
+	struct duet_req req;
+	struct duet_link *link;	/* held (users) while the request lives */
+	atomic_t refs;
+	bool remote;		/* goes to the peer too */
+	bool al_by_tl;		/* the transfer log drops its AL reference */
+	bool in_tl;		/* has a transfer-log record (epoch valid) */
+	u32 epoch;
+	struct list_head tl_list;	/* on the lost list of a torn link */
+	struct list_head write_list;	/* on dev->writes while tracked */
+	bool tracked;
+	struct bio clone;	/* last: allocated by the bio_set */
+};
+
 int duet_io_init(void);
 void duet_io_exit(void);
 void duet_submit_bio(struct bio *bio);
+/* Act on the core's answer @act for @kr (under no lock). */
+void duet_io_act_kreq(struct duet_kreq *kr, unsigned int act);
+/* A request of @dev's backing disk ended (pairs with in_flight++). */
+void duet_io_put(struct duet_device *dev);
+/* Drop one of the request's parts. */
+void duet_io_put_kreq(struct duet_kreq *kr);
+/* A clone whose activity-log extents are hot: submit it, and replicate. */
+void duet_io_go(struct bio *clone);
+void duet_io_fail(struct bio *clone);
+/* Largest request /dev/duetN takes: activity log and wire allow it. */
+unsigned int duet_io_max_sect(void);
 
 /* duet_ioerr.c: the on-io-error policies */
 void duet_ioerr_init(struct duet_device *dev);

@@ -206,7 +206,7 @@ static void duet_al_submit_list(struct bio_list *l)
 	struct bio *clone;
 
 	while ((clone = bio_list_pop(l)))
-		submit_bio_noacct(clone);
+		duet_io_go(clone);
 }
 
 /* The transaction of these writes failed: they fail (and drop refs). */
@@ -214,10 +214,8 @@ static void duet_al_fail_list(struct bio_list *l)
 {
 	struct bio *clone;
 
-	while ((clone = bio_list_pop(l))) {
-		clone->bi_status = BLK_STS_IOERR;
-		bio_endio(clone);
-	}
+	while ((clone = bio_list_pop(l)))
+		duet_io_fail(clone);
 }
 
 static void duet_al_work(struct work_struct *w)

@@ -79,8 +79,11 @@ enum duet_sm_rv duet_dev_set_role(struct duet_device *dev,
 		ns.role = role;
 	}
 	rv = duet_dev_change_state(dev, &ns, 0);
-	if (rv > 0 && rv != DUET_SS_NOTHING_TO_DO && dev->backing.bdev)
+	if (rv > 0 && rv != DUET_SS_NOTHING_TO_DO && dev->backing.bdev) {
+		/* the generation UUIDs follow the role (duet_hs.c) */
+		duet_hs_role_changed(dev, warn & DUET_SW_FORCED_UP_TO_DATE);
 		duet_md_write_sb(dev);
+	}
 	return rv;
 }
 
@@ -163,6 +166,7 @@ int duet_dev_create(struct duet_resource *res, unsigned int volume,
 	mutex_init(&dev->conf_lock);
 	spin_lock_init(&dev->state_lock);
 	init_waitqueue_head(&dev->io_wait);
+	INIT_LIST_HEAD(&dev->writes);
 	duet_ioerr_init(dev);
 
 	err = idr_alloc(&duet_minors, dev, minor, minor + 1, GFP_KERNEL);

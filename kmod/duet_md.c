@@ -186,7 +186,7 @@ static int duet_md_attach_disk(struct duet_device *dev,
 		duet_md_release(dev, &b, &m);
 		return err;
 	}
-	err = duet_stack_limits(dev->disk, b.bdev, duet_al_io_max_sect());
+	err = duet_stack_limits(dev->disk, b.bdev, duet_io_max_sect());
 	if (err) {
 		duet_md_bitmap_free(dev);
 		duet_md_release(dev, &b, &m);

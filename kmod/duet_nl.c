@@ -242,8 +242,8 @@ static int duet_nl_put_disk_conf(struct sk_buff *skb, struct duet_device *dev)
 
 /*
  * GET_CONFIG of one minor (CTX, STATE, STATS, RES_OPTS, DEVICE_CONF,
- * DISK_CONF), or of a resource without minors (CTX, RES_OPTS). No
- * NET_CONF: this version keeps no network configuration.
+ * DISK_CONF), or of a resource without minors (CTX, RES_OPTS); NET_CONF
+ * when the resource has a link.
  */
 static int duet_nl_put_config(struct sk_buff *skb, struct duet_resource *res,
 			      struct duet_device *dev)
@@ -266,6 +266,8 @@ static int duet_nl_put_config(struct sk_buff *skb, struct duet_resource *res,
 	    nla_put_u32(skb, DUET_RES_A_ON_NO_DATA, res->on_no_data))
 		return -EMSGSIZE;
 	nla_nest_end(skb, n);
+	if (res->link && duet_nl_net_put(skb, &res->link->nc))
+		return -EMSGSIZE;
 	if (!dev)
 		return 0;
 	if (dev->path[0]) {
@@ -486,6 +488,12 @@ static u32 duet_nl_new_minor(struct duet_req_ctx *r)
 {
 	int err;
 
+	if (r->res->link) {
+		snprintf(r->text, sizeof(r->text),
+			 "%s: volumes are added while disconnected: disconnect first",
+			 r->res->name);
+		return DUET_RET_NET_CONFIGURED;
+	}
 	err = duet_dev_create(r->res,
 			      r->ctx[DUET_CTX_A_VOLUME] ?
 			      nla_get_u32(r->ctx[DUET_CTX_A_VOLUME]) : 0,
@@ -505,6 +513,11 @@ static u32 duet_nl_new_minor(struct duet_req_ctx *r)
 
 static u32 duet_nl_del_minor(struct duet_req_ctx *r)
 {
+	if (r->dev->res->link) {
+		snprintf(r->text, sizeof(r->text),
+			 "%s: disconnect first", r->dev->res->name);
+		return DUET_RET_NET_CONFIGURED;
+	}
 	if (r->dev->backing.bdev)
 		return DUET_RET_ATTACHED;
 	return duet_dev_destroy(r->dev) ? DUET_RET_DEVICE_IN_USE : DUET_RET_OK;
@@ -622,8 +635,10 @@ static u32 duet_nl_set_role(struct duet_req_ctx *r, struct duet_device *dev,
 	mutex_lock(&dev->conf_lock);
 	rv = duet_dev_set_role(dev, role, force);
 	mutex_unlock(&dev->conf_lock);
-	if (rv >= 0)
+	if (rv >= 0) {
+		duet_link_role_changed(dev, rv);
 		return DUET_RET_OK;
+	}
 	snprintf(r->text, sizeof(r->text), "%s: %s", dev->disk->disk_name,
 		 duet_sm_rv_str(rv));
 	return duet_nl_sm_retcode(rv);
@@ -654,12 +669,72 @@ static u32 duet_nl_secondary(struct duet_req_ctx *r)
 	return duet_nl_role(r, DUET_ROLE_SECONDARY);
 }
 
+/* connect: the link starts; WFConnection until the peer answers. */
+static u32 duet_nl_connect(struct duet_req_ctx *r)
+{
+	struct duet_net_conf nc;
+	u32 ret;
+	int err;
+
+	if (r->res->link && !READ_ONCE(r->res->link->refused)) {
+		snprintf(r->text, sizeof(r->text),
+			 "%s: already connecting or connected (disconnect first)",
+			 r->res->name);
+		return DUET_RET_NET_CONFIGURED;
+	}
+	ret = duet_nl_net_conf(r->info->attrs[DUET_A_NET_CONF], &nc,
+			       r->info->extack, r->text, sizeof(r->text));
+	if (ret != DUET_RET_OK)
+		return ret;
+	nc.discard_my_data = r->flags[DUET_FLAG_A_DISCARD_MY_DATA] != NULL;
+	/* a link left StandAlone by a refusal is replaced */
+	duet_link_stop(r->res, false);
+	r->res->allow_two_primaries = nc.two_primaries;
+	err = duet_link_start(r->res, &nc, r->text, sizeof(r->text));
+	switch (err) {
+	case 0:
+		return DUET_RET_OK;
+	case -EADDRINUSE:
+		return DUET_RET_ADDR_IN_USE;
+	case -EADDRNOTAVAIL:
+	case -EINVAL:
+		return DUET_RET_BAD_ADDR;
+	case -ENOENT:
+		return DUET_RET_BAD_ALG;
+	case -ENOMEM:
+		return DUET_RET_NOMEM;
+	default:
+		return DUET_RET_INTERNAL;
+	}
+}
+
+static u32 duet_nl_disconnect(struct duet_req_ctx *r)
+{
+	duet_link_stop(r->res, r->flags[DUET_FLAG_A_FORCE] != NULL);
+	return DUET_RET_OK;
+}
+
+static u32 duet_nl_net_opts(struct duet_req_ctx *r)
+{
+	if (!r->res->link) {
+		snprintf(r->text, sizeof(r->text),
+			 "%s: no network configuration (connect first)",
+			 r->res->name);
+		return DUET_RET_NOT_CONNECTED;
+	}
+	return duet_nl_net_opts_change(r->res->link,
+				       r->info->attrs[DUET_A_NET_CONF],
+				       r->info->extack, r->text,
+				       sizeof(r->text));
+}
+
 /* down: demote, detach and delete every minor, then the resource. */
 static u32 duet_nl_down(struct duet_req_ctx *r)
 {
 	struct duet_device *dev, *tmp;
 	u32 ret;
 
+	duet_link_stop(r->res, false);
 	list_for_each_entry_safe(dev, tmp, &r->res->devices, res_list) {
 		ret = duet_nl_set_role(r, dev, DUET_ROLE_SECONDARY, false);
 		if (ret != DUET_RET_OK)
@@ -675,7 +750,7 @@ static u32 duet_nl_down(struct duet_req_ctx *r)
 static u32 duet_nl_not_yet(struct duet_req_ctx *r)
 {
 	snprintf(r->text, sizeof(r->text),
-		 "not implemented by this duet.ko (%s): replication to a peer comes in a later version",
+		 "not implemented by this duet.ko (%s) yet",
 		 DUET_VERSION);
 	return DUET_RET_INVALID;
 }
@@ -710,6 +785,9 @@ static const struct duet_nl_cmd duet_nl_cmds[] = {
 	{ DUET_CMD_PRIMARY, DUET_NEED_RES, NULL, duet_nl_primary },
 	{ DUET_CMD_SECONDARY, DUET_NEED_RES, NULL, duet_nl_secondary },
 	{ DUET_CMD_RES_OPTS, DUET_NEED_RES, NULL, duet_nl_res_opts },
+	{ DUET_CMD_CONNECT, DUET_NEED_RES, NULL, duet_nl_connect },
+	{ DUET_CMD_DISCONNECT, DUET_NEED_RES, NULL, duet_nl_disconnect },
+	{ DUET_CMD_NET_OPTS, DUET_NEED_RES, NULL, duet_nl_net_opts },
 };
 
 static int duet_nl_doit(struct sk_buff *skb, struct genl_info *info)

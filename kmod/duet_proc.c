@@ -31,11 +31,15 @@ static void duet_proc_dev(struct duet_device *dev, void *arg)
 	st.minor = dev->minor;
 	st.configured = true;
 	st.st = &s;
-	st.protocol = 0;	/* no network configuration yet */
+	/* protocol letter while a link is configured (duet_conf_lock held) */
+	st.protocol = dev->res->link ?
+		'A' + READ_ONCE(dev->res->link->nc.protocol) - 1 : 0;
 	st.blocked = '-';
 	st.ctr = &ctr;
 	duet_status_format_dev(&st, buf, sizeof(buf));
 	seq_puts(m, buf);
+	if (duet_resync_proc(dev, buf, sizeof(buf)))
+		seq_puts(m, buf);
 }
 
 static int duet_proc_show(struct seq_file *m, void *v)

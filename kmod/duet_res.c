@@ -49,6 +49,7 @@ int duet_res_destroy(struct duet_resource *res)
 	lockdep_assert_held(&duet_conf_lock);
 	if (!list_empty(&res->devices))
 		return -EBUSY;
+	duet_link_stop(res, false);
 	list_del(&res->list);
 	kfree(res);
 	return 0;
@@ -73,6 +74,7 @@ void duet_res_destroy_all(void)
 
 	mutex_lock(&duet_conf_lock);
 	list_for_each_entry_safe(res, rtmp, &duet_resources, list) {
+		duet_link_stop(res, true);
 		list_for_each_entry_safe(dev, dtmp, &res->devices, res_list)
 			duet_dev_destroy(dev);
 		duet_res_destroy(res);
