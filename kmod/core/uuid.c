@@ -143,9 +143,9 @@ int duet_uuid_skip_initial_sync(u64 u[DUET_UI_NR], u64 rnd)
 	return DUET_UUID_OK;
 }
 
-int duet_uuid_adopt_skip(u64 u[DUET_UI_NR], u64 current)
+int duet_uuid_adopt_skip(u64 u[DUET_UI_NR], u64 cur)
 {
-	return duet_uuid_skip_initial_sync(u, current);
+	return duet_uuid_skip_initial_sync(u, cur);
 }
 
 void duet_uuid_apply_fix(u64 u[DUET_UI_NR], enum duet_uuid_fix fix)

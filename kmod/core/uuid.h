@@ -270,11 +270,11 @@ void duet_uuid_resync_end_target(u64 u[DUET_UI_NR],
 int duet_uuid_skip_initial_sync(u64 u[DUET_UI_NR], u64 rnd);
 
 /*
- * The peer's half of the skip: just-created meta data takes @current
+ * The peer's half of the skip: just-created meta data takes @cur
  * (bit 0 masked) as its current UUID. Returns 0, DUET_UUID_E_NOT_NEW or
- * DUET_UUID_E_RANDOM (@current is empty).
+ * DUET_UUID_E_RANDOM (@cur is empty).
  */
-int duet_uuid_adopt_skip(u64 u[DUET_UI_NR], u64 current);
+int duet_uuid_adopt_skip(u64 u[DUET_UI_NR], u64 cur);
 
 /* Corrections a rule asks for (applied by the caller, never silently). */
 enum duet_uuid_fix {

@@ -5,9 +5,8 @@
 # takes it, a changed al-extents is refused while attached, a resource that
 # is down is brought up. Needs DUET_KO and daemon/duetadm (else skipped).
 #
-# duet.ko keeps no network configuration yet (CONNECT is not implemented):
-# adjust always ends with CONNECT, which the module refuses; only that
-# request may remain when nothing else differs.
+# The module reports its network configuration too (NET_CONF in
+# GET_CONFIG): when nothing differs, adjust plans no request at all.
 
 # Commands in single quotes are expanded in the guest, not here.
 # shellcheck disable=SC2016
@@ -40,10 +39,7 @@ planned='duetadm -d adjust r0 | sed -n "s/^genl duet v1 \([A-Z_]*\).*/\1/p"'
 	run on alice 'ko=/lib/modules/$(uname -r)/extra/duet.ko
 		for d in $(modinfo -F depends $ko | tr , " "); do modprobe $d || exit 1; done
 		insmod $ko && duetadm create-md r0 >/dev/null && duetadm up r0; echo "rc=$?"'
-	if ! echo "$output" | grep -q '^rc=0$'; then
-		assert_line "rc=1"
-		assert_output --partial "CONNECT failed"
-	fi
+	assert_line "rc=0"
 	run on alice 'duetadm dstate r0'
 	assert_success
 	assert_output --regexp '^(UpToDate|Consistent|Inconsistent|Outdated)/'
@@ -52,8 +48,8 @@ planned='duetadm -d adjust r0 | sed -n "s/^genl duet v1 \([A-Z_]*\).*/\1/p"'
 @test "adjust: the same configuration reads GET_CONFIG and plans no disk request" {
 	run on alice "$planned"
 	assert_success
-	# only the connect this module cannot do yet
-	assert_output "CONNECT"
+	# nothing: the disk and the network are as configured
+	assert_output ""
 	run on alice 'duetadm adjust r0; echo "rc=$?"'
 	refute_output --partial "DISK_OPTS"
 	refute_output --partial "ATTACH"
@@ -75,7 +71,7 @@ planned='duetadm -d adjust r0 | sed -n "s/^genl duet v1 \([A-Z_]*\).*/\1/p"'
 	# read back: GET_CONFIG now reports pass_on, nothing about the disk left
 	run on alice "$planned"
 	assert_success
-	assert_output "CONNECT"
+	assert_output ""
 }
 
 @test "adjust: al-extents differs: DISK_OPTS refused while attached, with the reason" {
@@ -90,8 +86,7 @@ planned='duetadm -d adjust r0 | sed -n "s/^genl duet v1 \([A-Z_]*\).*/\1/p"'
 	run on alice 'duetadm detach r0 && duetadm adjust r0 >/dev/null 2>&1
 		duetadm dstate r0; '"$planned"
 	assert_line --index 0 --regexp '^(UpToDate|Consistent|Inconsistent|Outdated)/'
-	assert_line --index 1 "CONNECT"
-	assert_equal "${#lines[@]}" 2
+	assert_equal "${#lines[@]}" 1
 }
 
 @test "adjust: a resource that is down is brought up" {
@@ -99,16 +94,13 @@ planned='duetadm -d adjust r0 | sed -n "s/^genl duet v1 \([A-Z_]*\).*/\1/p"'
 	assert_success
 	assert_output "Unconfigured"
 	run on alice 'duetadm adjust r0; echo "rc=$?"'
-	if ! echo "$output" | grep -q '^rc=0$'; then
-		assert_line "rc=1"
-		assert_output --partial "CONNECT failed"
-	fi
+	assert_line "rc=0"
 	run on alice 'duetadm role r0; duetadm dstate r0; grep -c "^ 0: cs:" /proc/duet'
 	assert_line --index 0 "Secondary/Unknown"
 	assert_line --index 1 --regexp '^(UpToDate|Consistent|Inconsistent|Outdated)/'
 	assert_line --index 2 "1"
 	run on alice "$planned"
-	assert_output "CONNECT"
+	assert_output ""
 }
 
 @test "adjust: down, no oops or warning from the module" {

@@ -104,7 +104,7 @@ dump_md() {
 	# 67 slots, 80 extents: 13 evictions, the first wrote bitmap page 0
 	run counter bm
 	[ "$output" -ge 1 ] || fail "no bitmap page written on eviction: bm:$output"
-	# StandAlone: every written block is out of sync, 83 of them
+	# not connected: every written block is out of sync, 83 of them
 	run counter oos
 	assert_output $((83 * 4))
 	run on alice 'grep -A1 "^ 0:" /proc/duet'

@@ -67,7 +67,7 @@ adm() { on alice "duetadm -c /etc/duet.conf $*"; }
 use_policy() {
 	on alice 'duetadm -c /etc/duet.conf down r0 >/dev/null 2>&1; true'
 	duet_conf "$1" | on_stdin alice 'cat > /etc/duet.conf' || return 1
-	# up's last step, connect, is refused by this duet.ko (no replication)
+	# up connects: WFConnection, the peer is not booted
 	adm up r0 >/dev/null 2>&1
 	adm primary --force r0 >/dev/null || return 1
 	on alice 'grep -q "ds:UpToDate" /proc/duet'
@@ -95,7 +95,7 @@ assert_clean_dmesg() {
 	run on alice 'readlink /dev/drbd0 && test -b /dev/drbd0'
 	assert_success
 	assert_output '/dev/duet0'
-	run on alice 'diff /proc/drbd /proc/duet && grep -c "^ 0: cs:StandAlone" /proc/drbd'
+	run on alice 'diff /proc/drbd /proc/duet && grep -c "^ 0: cs:WFConnection" /proc/drbd'
 	assert_success
 	assert_output '1'
 	# down removes the link; attach (after new-minor) makes it again
@@ -177,7 +177,7 @@ assert_clean_dmesg() {
 	run wait_until alice 'grep -q "ds:Diskless" /proc/duet' 60
 	assert_success
 	run on alice 'grep "^ 0:" /proc/duet'
-	assert_output ' 0: cs:StandAlone ro:Primary/Unknown ds:Diskless/DUnknown   r-----'
+	assert_output ' 0: cs:WFConnection ro:Primary/Unknown ds:Diskless/DUnknown C r-----'
 	run on alice 'dmesg'
 	assert_output --regexp 'duet0: write error -5 on the backing disk at sector [0-9]+'
 	assert_output --partial 'duet0: disk( UpToDate -> Failed )'
@@ -217,7 +217,7 @@ assert_clean_dmesg() {
 	assert_output --partial 'Input/output error'
 	sleep 2
 	run on alice 'grep "^ 0:" /proc/duet'
-	assert_output ' 0: cs:StandAlone ro:Primary/Unknown ds:UpToDate/DUnknown   r-----'
+	assert_output ' 0: cs:WFConnection ro:Primary/Unknown ds:UpToDate/DUnknown C r-----'
 	run on alice 'dmesg'
 	assert_output --regexp 'duet0: write error -5 on the backing disk at sector 80 \(error [0-9]+, on-io-error pass_on\)'
 	refute_output --partial 'Failed'

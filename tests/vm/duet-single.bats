@@ -52,12 +52,12 @@ adm() { on alice "duetadm -c /etc/duet.conf $*"; }
 	assert_output --partial 'md-index 0'
 }
 
-@test "step 2: attach: the minor exists, disk Inconsistent, StandAlone Secondary" {
-	# up creates the resource and the minor and attaches; its last step,
-	# connect, is refused by this version of duet.ko (no replication yet)
+@test "step 2: up: the minor exists, disk Inconsistent, Secondary waiting for the peer (WFConnection)" {
+	# up creates the resource and the minor, attaches and connects: alone
+	# in this bed, the node waits for its peer
 	run adm up r0
 	run on alice 'cat /proc/duet'
-	assert_line --regexp '^ 0: cs:StandAlone ro:Secondary/Unknown ds:Inconsistent/DUnknown   r-----$'
+	assert_line --regexp '^ 0: cs:WFConnection ro:Secondary/Unknown ds:Inconsistent/DUnknown C r-----$'
 	assert_line --regexp '^    ns:0 nr:0 dw:0 dr:0 al:[0-9]+ bm:[0-9]+ lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0$'
 	run on alice 'test -b /dev/duet0'
 	assert_success
@@ -79,7 +79,7 @@ adm() { on alice "duetadm -c /etc/duet.conf $*"; }
 	run adm primary --force r0
 	assert_success
 	run on alice 'grep "^ 0:" /proc/duet'
-	assert_output ' 0: cs:StandAlone ro:Primary/Unknown ds:UpToDate/DUnknown   r-----'
+	assert_output ' 0: cs:WFConnection ro:Primary/Unknown ds:UpToDate/DUnknown C r-----'
 }
 
 @test "step 5: mkfs.ext4, mount /drbd, write 'drbd test'; counters move" {
@@ -89,7 +89,7 @@ adm() { on alice "duetadm -c /etc/duet.conf $*"; }
 	run on alice 'sed -n "s/.* dw:\([0-9]*\) .*/\1/p" /proc/duet'
 	assert_success
 	[ "$output" -gt 0 ] || fail "dw did not count the writes: $output"
-	# StandAlone: every written block is out of sync with the (absent) peer
+	# not connected: every written block is out of sync with the absent peer
 	run on alice 'sed -n "s/.* oos:\([0-9]*\)$/\1/p" /proc/duet'
 	[ "$output" -gt 0 ] || fail "oos did not count: $output"
 }
@@ -115,7 +115,7 @@ adm() { on alice "duetadm -c /etc/duet.conf $*"; }
 	assert_success
 	run adm up r0
 	run on alice 'grep "^ 0:" /proc/duet'
-	assert_output ' 0: cs:StandAlone ro:Secondary/Unknown ds:UpToDate/DUnknown   r-----'
+	assert_output ' 0: cs:WFConnection ro:Secondary/Unknown ds:UpToDate/DUnknown C r-----'
 	run adm primary r0
 	assert_success
 	run on alice 'mount -t ext4 /dev/duet0 /drbd && cat /drbd/test && umount /drbd'
