@@ -26,6 +26,7 @@ struct duet_peer_req {
 	struct duet_device *dev;
 	struct duet_req req;
 	u64 id;
+	u32 seq;			/* echoed in the ack */
 	bool rs;			/* RS_DATA: resync, no epoch */
 	unsigned int act;		/* the answer to send */
 	unsigned int nr_pages;
@@ -67,6 +68,7 @@ static int duet_recv_send_block(struct duet_link *c, u16 type,
 	pkt.u.block.sector = pr->req.sector;
 	pkt.u.block.id = pr->id;
 	pkt.u.block.size = pr->req.size;
+	pkt.u.block.seq = pr->seq;
 	return duet_sock_send(c, c->meta, &pkt, NULL, 0);
 }
 
@@ -255,6 +257,7 @@ static int duet_recv_data(struct duet_link *c, const struct duet_wire_pkt *pkt)
 	pr->link = c;
 	pr->dev = dev;
 	pr->id = d->id;
+	pr->seq = d->seq;
 	pr->rs = rs;
 	pr->nr_pages = nr;
 	duet_req_init(&pr->req, d->sector, d->size, DUET_WRITE, 0);
