@@ -150,7 +150,7 @@ static void test_defaults_explicit(void **state)
 	(void)state;
 	assert_string_equal(d1, d2);
 	assert_non_null(strstr(d2, "\t\tping-timeout 5;\n"));
-	assert_non_null(strstr(d2, "\t\tc-max-rate 100M;\n"));
+	assert_non_null(strstr(d2, "\t\tc-max-rate 1G;\n"));
 	assert_non_null(strstr(d2, "\tusage-count no;\n"));
 	free(d1);
 	free(d2);

@@ -100,15 +100,17 @@ static void test_defaults_in_range(void **state)
 		    d->sec == DCONF_SEC_OPTIONS)
 			assert_true(d->nl_set != 0);
 	}
-	/* the defaults of drbd.md §6.3 */
+	/* the defaults of drbd.md §6.3, but the resync's: duet fills the link */
 	assert_int_equal(dconf_optdefs[DCONF_O_PROTOCOL].def, DUET_PROT_C);
 	assert_int_equal(dconf_optdefs[DCONF_O_TIMEOUT].def, 60);
 	assert_int_equal(dconf_optdefs[DCONF_O_PING_TIMEOUT].def, 5);
 	assert_int_equal(dconf_optdefs[DCONF_O_KO_COUNT].def, 7);
 	assert_int_equal(dconf_optdefs[DCONF_O_MAX_BUFFERS].def, 2048);
 	assert_int_equal(dconf_optdefs[DCONF_O_AL_EXTENTS].def, 1237);
-	assert_int_equal(dconf_optdefs[DCONF_O_RESYNC_RATE].def, 250);
-	assert_int_equal(dconf_optdefs[DCONF_O_C_MAX_RATE].def, 102400);
+	assert_int_equal(dconf_optdefs[DCONF_O_RESYNC_RATE].def, 32768);
+	assert_int_equal(dconf_optdefs[DCONF_O_C_FILL_TARGET].def, 8192);
+	assert_int_equal(dconf_optdefs[DCONF_O_C_MAX_RATE].def, 1048576);
+	assert_int_equal(dconf_optdefs[DCONF_O_C_MIN_RATE].def, 4096);
 	assert_int_equal(dconf_optdefs[DCONF_O_ON_IO_ERROR].def, DUET_IOERR_DETACH);
 	assert_int_equal(dconf_optdefs[DCONF_O_DISK_FLUSHES].def, 1);
 	assert_int_equal(dconf_optdefs[DCONF_O_DISK_BARRIER].def, 0);

@@ -333,7 +333,7 @@ static void test_host_volume_options(void **state)
 	assert_int_equal(dconf_vol_num(cfg, r, x, &x->vols[0], DCONF_O_AL_EXTENTS), 300);
 	assert_int_equal(dconf_vol_num(cfg, r, x, &x->vols[1], DCONF_O_C_MAX_RATE), 1024 * 1024);
 	assert_int_equal(dconf_vol_num(cfg, r, y, &y->vols[1], DCONF_O_C_MAX_RATE), 2048 * 1024);
-	assert_int_equal(dconf_vol_num(cfg, r, y, &y->vols[0], DCONF_O_C_MAX_RATE), 102400);
+	assert_int_equal(dconf_vol_num(cfg, r, y, &y->vols[0], DCONF_O_C_MAX_RATE), 1048576);
 	assert_int_equal(dconf_vol_opt(cfg, r, x, &x->vols[0], DCONF_O_RESYNC_RATE)->loc.line, 5);
 	dconf_config_free(cfg);
 	cfg = parse_as("t.conf", "resource r { on x { net { timeout 5; } disk { protocol C; } } }\n", NULL);
