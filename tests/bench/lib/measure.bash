@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # SEQ_MB, latn and reps are the caller's
 # Measurements shared by the benchmarks in the QEMU bed (they need bed.bash,
 # stats.bash and the variables SEQ_MB, latn and reps of the caller).
 #   seq_write NODE DEV      MiB/s of a SEQ_MB MiB O_DIRECT write
@@ -12,8 +12,18 @@
 
 SEQ_MB=${SEQ_MB:-128}
 # BENCH_SETTLE: a guest command run before each timed dd, in the same
-# call (e.g. a flush of the raw disk, see measure_beside); empty: none
+# call (e.g. a flush of the raw disk, see measure_beside); empty: none.
+# BENCH_SETTLE_PEER: a node that runs it too, just before (the peer of a
+# replicated device, whose disk took the same writes)
 BENCH_SETTLE=${BENCH_SETTLE:-}
+BENCH_SETTLE_PEER=${BENCH_SETTLE_PEER:-}
+
+# settle_peer: BENCH_SETTLE on BENCH_SETTLE_PEER, if both are set
+settle_peer() {
+	[ -z "$BENCH_SETTLE" ] || [ -z "$BENCH_SETTLE_PEER" ] ||
+		on "$BENCH_SETTLE_PEER" "$BENCH_SETTLE" >/dev/null ||
+		die "$BENCH_SETTLE_PEER: $BENCH_SETTLE failed"
+}
 
 log() { echo "# $(date -u +%H:%M:%S) $*" >&2; }
 die() { echo "${0##*/}: $*" >&2; exit 1; }
@@ -21,6 +31,7 @@ die() { echo "${0##*/}: $*" >&2; exit 1; }
 # seq_write NODE DEV: MiB/s of a SEQ_MB MiB O_DIRECT write (GNU dd's own time)
 seq_write() {
 	local out secs
+	settle_peer
 	out=$(on "$1" "${BENCH_SETTLE:+$BENCH_SETTLE; }gdd if=/dev/zero of=$2 bs=1M count=$SEQ_MB oflag=direct 2>&1 | tail -n 1") ||
 		die "$1: dd to $2 failed: $out"
 	secs=$(echo "$out" | sed -n 's/.* copied, \([0-9.e+-]*\) s,.*/\1/p')
@@ -31,6 +42,7 @@ seq_write() {
 # sync_latency NODE DEV: microseconds per 4 KiB O_DIRECT|O_DSYNC write
 sync_latency() {
 	local out secs
+	settle_peer
 	out=$(on "$1" "${BENCH_SETTLE:+$BENCH_SETTLE; }gdd if=/dev/zero of=$2 bs=4k count=$latn oflag=direct,dsync 2>&1 | tail -n 1") ||
 		die "$1: dd to $2 failed: $out"
 	secs=$(echo "$out" | sed -n 's/.* copied, \([0-9.e+-]*\) s,.*/\1/p')

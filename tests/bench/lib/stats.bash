@@ -46,8 +46,9 @@ bench_summary() {
 bench_table() {
 	echo "| implementation | measurement | n | min | median | max | unit |"
 	echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
-	bench_summary "$1" | awk -F'\t' '{
-		printf "| %s | %s | %d | %.4g | %.4g | %.4g | %s |\n", $1, $2, $4, $5, $6, $7, $3 }'
+	bench_summary "$1" | awk -F'\t' '
+		function f(x) { return x >= 1e4 || x <= -1e4 ? sprintf("%.0f", x) : sprintf("%.4g", x) }
+		{ printf "| %s | %s | %d | %s | %s | %s | %s |\n", $1, $2, $4, f($5), f($6), f($7), $3 }'
 }
 
 # bench_median FILE IMPL MEASUREMENT: the median, or nothing
