@@ -62,7 +62,7 @@ static void duet_nl_net_defaults(struct duet_net_conf *nc)
 	nc->protocol = DUET_PROT_C;
 	nc->timeout = 60;
 	nc->connect_int = 10;
-	nc->ping_int = 10;
+	nc->ping_int = 1;
 	nc->ping_timeout = 5;
 	nc->ko_count = 7;
 	nc->max_buffers = 2048;

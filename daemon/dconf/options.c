@@ -170,7 +170,7 @@ const struct dconf_optdef dconf_optdefs[DCONF_O_NR] = {
 		DUET_NET_A_TIMEOUT, "peer reply timeout, 0.1 s units"),
 	[DCONF_O_CONNECT_INT] = INT("connect-int", N_, U0, 1, 120, 10, NC,
 		DUET_NET_A_CONNECT_INT, "seconds between connection attempts"),
-	[DCONF_O_PING_INT] = INT("ping-int", N_, U0, 1, 120, 10, NC,
+	[DCONF_O_PING_INT] = INT("ping-int", N_, U0, 1, 120, 1, NC,
 		DUET_NET_A_PING_INT, "seconds of silence before a ping"),
 	[DCONF_O_PING_TIMEOUT] = INT("ping-timeout", N_, U0, 1, 300, 5, NC,
 		DUET_NET_A_PING_TIMEOUT, "ping answer timeout, 0.1 s units"),

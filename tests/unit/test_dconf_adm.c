@@ -306,7 +306,7 @@ static void test_adjust_disks(void **state)
 	assert_int_equal(num(&p.msgs[3], DUET_A_CTX, DUET_CTX_A_MINOR), 5);
 	assert_int_equal(p.msgs[4].cmd, DUET_CMD_NET_OPTS);
 	assert_null(adm_find(adm_msg_find(&p.msgs[4], DUET_A_NET_CONF), DUET_NET_A_LOCAL_ADDR));
-	assert_int_equal(num(&p.msgs[4], DUET_A_NET_CONF, DUET_NET_A_PING_INT), 10);
+	assert_int_equal(num(&p.msgs[4], DUET_A_NET_CONF, DUET_NET_A_PING_INT), 1);
 	adm_plan_free(&p);
 	adm_plan_free(&run);
 }

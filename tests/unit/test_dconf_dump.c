@@ -189,7 +189,7 @@ static void test_origins(void **state)
 
 	(void)state;
 	assert_non_null(strstr(d, "\t\tprotocol C; # in.conf:5\n"));
-	assert_non_null(strstr(d, "\t\tping-int 10; # default\n"));
+	assert_non_null(strstr(d, "\t\tping-int 1; # default\n"));
 	assert_non_null(strstr(d, "\t\tmeta-disk /dev/hda[5]; # in.conf:18\n"));
 	free(d);
 }
