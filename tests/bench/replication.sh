@@ -16,8 +16,9 @@
 #     disks flushed before each
 #   - a Secondary outage: bob powered off, DUET_BENCH_OUTAGE_MB written on
 #     alice, bob booted again: the same figures; DUET_BENCH_LOSS_REPS times
-#     with the default ping settings, as many times with the short ones of
-#     DUET_BENCH_SHORT_PING (on both nodes, on a fresh link)
+#     with each implementation's default ping settings, as many times with
+#     those of DUET_BENCH_PING (set on both nodes, on a fresh link; by
+#     default duet's own defaults, as duetadm dump -v prints them)
 #   - peer-loss detection at every power-off: from the power-off until
 #     the survivor's status file no longer shows cs:Connected (polled in
 #     the guest every 50 ms; the guest's clock is mapped onto the host's
@@ -39,8 +40,9 @@
 # Environment: DUET_BENCH_IMPLS, DUET_BENCH_REPS (3), DUET_BENCH_LOSS_REPS
 # (DUET_BENCH_REPS), DUET_BENCH_LAT_COUNT (4 KiB writes per latency run,
 # 500), DUET_BENCH_DATA_MB (data disk, 256), DUET_BENCH_OUTAGE_MB (32),
-# DUET_BENCH_SHORT_PING ("ping-int 1; ping-timeout 5;", the net options
-# duet's VM tests use), DUET_KO, DUET_BUILDDIR (for duetadm) and the bed's
+# DUET_BENCH_PING (net options in drbd.conf syntax; default duet's
+# ping-int and ping-timeout, "ping-int 1; ping-timeout 5;" when duet is
+# not benchmarked), DUET_KO, DUET_BUILDDIR (for duetadm) and the bed's
 # DUET_VM_* variables. Figures are min/median/max over the repetitions;
 # nothing passes or fails on a time. Exit status 1 only when the bed or an
 # implementation broke (a step failed, or disks differ after a resync).
@@ -64,7 +66,6 @@ reps=${DUET_BENCH_REPS:-3}
 loss_reps=${DUET_BENCH_LOSS_REPS:-$reps}
 latn=${DUET_BENCH_LAT_COUNT:-500}
 outage_mb=${DUET_BENCH_OUTAGE_MB:-32}
-short_ping=${DUET_BENCH_SHORT_PING:-ping-int 1; ping-timeout 5;}
 builddir=${DUET_BUILDDIR:-$here/../..}
 export DUET_VM_DATA_MB=${DUET_BENCH_DATA_MB:-256}
 [ "$DUET_VM_DATA_MB" -ge 128 ] || { echo "${0##*/}: DUET_BENCH_DATA_MB must be at least 128" >&2; exit 2; }
@@ -86,6 +87,29 @@ if [[ " $impls " == *" duet "* ]]; then
 	[ -x "$builddir/daemon/duetadm" ] || die "duet: $builddir/daemon/duetadm is not built"
 	adds+=(--add "$builddir/daemon/duetadm:/usr/sbin/duetadm")
 fi
+
+# duet_ping_defaults: duet's default ping-int and ping-timeout (drbd.conf
+# syntax), as duetadm dump -v prints them for r0 without net options
+duet_ping_defaults() {
+	local tmp out=
+	tmp=$(mktemp)
+	if bash -c "$(bench_conf "$tmp" '/dev/duet0 minor 0'; echo true)"; then
+		out=$("$builddir/daemon/duetadm" -c "$tmp" --hostname alice dump -v r0) || out=
+	fi
+	rm -f "$tmp"
+	echo "$out" | sed -n 's/^[[:space:]]*\(ping-int\|ping-timeout\) \([0-9]*\); # default$/\1 \2;/p' | tr '\n' ' '
+}
+ping2=${DUET_BENCH_PING:-}
+ping2_label=
+if [ -z "$ping2" ] && [[ " $impls " == *" duet "* ]]; then
+	ping2=$(duet_ping_defaults)
+	[ -n "$ping2" ] || die "duet: duetadm dump -v shows no default ping-int and ping-timeout"
+	ping2_label=" (duet's defaults)"
+fi
+ping2=${ping2:-ping-int 1; ping-timeout 5;}
+ping2=${ping2% }
+p=${ping2%;}
+ping2_label=${p//;/,}$ping2_label
 
 measure_link() {
 	local i out
@@ -222,7 +246,7 @@ outage() {
 }
 
 run_impl() {
-	local impl=$1 out p dev version i short
+	local impl=$1 out p dev version i
 	log "$impl: fresh disks, boot both nodes"
 	BENCH_NET=
 	bed_start_both "${adds[@]}" >&2 || die "the bed did not start"
@@ -276,17 +300,15 @@ echo \$s \$(gdate +%s.%N)") || die "$impl: initial sync failed: $out"
 		log "$impl: Secondary outage $i of $loss_reps, default ping settings"
 		outage "default ping settings"
 	done
-	short=${short_ping%;}
-	short=${short//;/,}
-	BENCH_NET=$short_ping
+	BENCH_NET=$ping2
 	for p in alice bob; do
-		guest "$p" net_options >/dev/null || die "$impl: $p: cannot set $short_ping"
+		guest "$p" net_options >/dev/null || die "$impl: $p: cannot set $ping2"
 	done
 	guest alice reconnect >/dev/null || die "$impl: cannot reconnect"
 	wait_until alice "$(adapter synced_cond)" 120 >/dev/null || die "$impl: not back after the reconnect"
 	for i in $(seq "$loss_reps"); do
-		log "$impl: Secondary outage $i of $loss_reps, $short"
-		outage "$short"
+		log "$impl: Secondary outage $i of $loss_reps, $ping2_label"
+		outage "$ping2_label"
 	done
 
 	guest alice standalone >/dev/null || die "$impl: disconnect failed"
@@ -311,6 +333,6 @@ for impl in $impls; do
 	run_impl "$impl"
 done
 versions+=("source: $(git -C "$here" describe --always --dirty 2>/dev/null || echo unknown)")
-versions+=("data disk $DUET_VM_DATA_MB MiB, $reps repetitions, $loss_reps Secondary outages per ping setting, $latn writes per latency run")
+versions+=("data disk $DUET_VM_DATA_MB MiB, $reps repetitions, $loss_reps Secondary outages per ping setting (defaults; $ping2_label), $latn writes per latency run")
 printf '%s\n' "${versions[@]}" > "${results%.tsv}.versions"
 echo "$results"
