@@ -177,7 +177,11 @@ void duet_al_write_end(struct duet_device *dev, sector_t sector,
  * duet_io.c: the bio path. A request in flight: the core's descriptor in
  * front of the clone that goes to the backing disk. It lives until its
  * local part (the clone) and its network part (duet_repl.c) are both
- * over: refs counts them.
+ * over, and, for a replicated write, until its transfer-log record is
+ * released by the peer's barrier ack (or the link's loss): refs counts
+ * them. A replicated write's activity-log extents stay hot until then,
+ * so that after a crash of this node they cover every write the peer
+ * may lack or may have alone.
  */
 struct duet_kreq {
 	struct duet_device *dev;
@@ -190,6 +194,7 @@ struct duet_kreq {
 	bool in_tl;		/* has a transfer-log record (epoch valid) */
 	u32 epoch;
 	struct list_head tl_list;	/* on the lost list of a torn link */
+	struct list_head rel_list;	/* its record released, ref to drop */
 	struct list_head write_list;	/* on dev->writes while tracked */
 	bool tracked;
 	struct bio clone;	/* last: allocated by the bio_set */

@@ -107,6 +107,8 @@ void duet_io_put_kreq(struct duet_kreq *kr)
 
 	if (!atomic_dec_and_test(&kr->refs))
 		return;
+	if (kr->al_by_tl && kr->req.size)
+		duet_al_write_end(dev, kr->req.sector, kr->req.size >> 9);
 	bio_put(&kr->clone);
 	if (link)
 		duet_repl_put(link);

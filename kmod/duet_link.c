@@ -665,7 +665,7 @@ static void duet_link_free(struct duet_link *c)
 		destroy_workqueue(c->wq);
 	duet_hs_free(c);
 	kvfree(c->tl_ent);
-	kvfree(c->tl_vol);
+	kvfree(c->tl_kr);
 	kfree(c);
 }
 
@@ -697,8 +697,8 @@ int duet_link_start(struct duet_resource *res, const struct duet_net_conf *nc,
 
 	rv = -ENOMEM;
 	c->tl_ent = kvcalloc(DUET_LINK_TL_CAP, sizeof(*c->tl_ent), GFP_KERNEL);
-	c->tl_vol = kvcalloc(DUET_LINK_TL_CAP, sizeof(*c->tl_vol), GFP_KERNEL);
-	if (!c->tl_ent || !c->tl_vol)
+	c->tl_kr = kvcalloc(DUET_LINK_TL_CAP, sizeof(*c->tl_kr), GFP_KERNEL);
+	if (!c->tl_ent || !c->tl_kr)
 		goto fail;
 	duet_tl_init(&c->tl, c->tl_ent, DUET_LINK_TL_CAP, get_random_u32(),
 		     max_t(u32, nc->max_epoch_size, 1));

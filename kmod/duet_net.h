@@ -106,7 +106,12 @@ struct duet_link {
 	enum duet_link_why why;		/* set once when the link breaks */
 	struct duet_tl tl;
 	struct duet_tl_ent *tl_ent;
-	u16 *tl_vol;			/* volume of each record, by slot */
+	/*
+	 * The request of each record, by slot: a record holds a reference
+	 * on its request (and so on the write's activity-log extents)
+	 * until the barrier ack or the link's loss releases it.
+	 */
+	struct duet_kreq **tl_kr;
 	/*
 	 * Write requests holding the link (duet_repl_get/put): a link is
 	 * freed only when none is left, and none comes once it is stopping.

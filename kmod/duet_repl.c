@@ -111,8 +111,6 @@ static void duet_repl_net_end(struct duet_kreq *kr,
 /* A write meant for the peer that never got a record: it is out of sync. */
 void duet_repl_unsent(struct duet_device *dev, struct duet_kreq *kr)
 {
-	if (kr->req.size)
-		duet_al_write_end(dev, kr->req.sector, kr->req.size >> 9);
 	duet_repl_net_end(kr, duet_req_conn_lost);
 }
 
@@ -172,7 +170,9 @@ void duet_repl_write(struct duet_device *dev, struct duet_kreq *kr)
 		if (!rv) {
 			kr->in_tl = true;
 			kr->epoch = add.epoch;
-			c->tl_vol[(u32)add.id & (c->tl.cap - 1)] = dev->volume;
+			/* the record's reference, dropped on its release */
+			atomic_inc(&kr->refs);
+			c->tl_kr[(u32)add.id & (c->tl.cap - 1)] = kr;
 		}
 		spin_unlock_irqrestore(&c->lock, flags);
 		if (!rv)
@@ -274,10 +274,28 @@ void duet_repl_idle_work(struct work_struct *w)
 	mutex_unlock(&c->data_mu);
 }
 
-static struct duet_device *duet_repl_ent_dev(struct duet_link *c,
-					     const struct duet_tl_ent *e)
+/* Under c->lock: the request of a record leaving the ring, onto @list. */
+static struct duet_kreq *duet_repl_ent_take(struct duet_link *c,
+					    const struct duet_tl_ent *e,
+					    struct list_head *list)
 {
-	return duet_link_dev(c, c->tl_vol[e - c->tl.ent]);
+	struct duet_kreq *kr = c->tl_kr[e - c->tl.ent];
+
+	c->tl_kr[e - c->tl.ent] = NULL;
+	if (kr)
+		list_add_tail(&kr->rel_list, list);
+	return kr;
+}
+
+/* Outside c->lock: drop the references of released records. */
+static void duet_repl_put_released(struct list_head *list)
+{
+	struct duet_kreq *kr, *tmp;
+
+	list_for_each_entry_safe(kr, tmp, list, rel_list) {
+		list_del(&kr->rel_list);
+		duet_io_put_kreq(kr);
+	}
 }
 
 static unsigned int duet_req_net_ack_write(struct duet_counters *c,
@@ -329,29 +347,36 @@ int duet_repl_ack(struct duet_link *c, const struct duet_wire_pkt *pkt)
 	return 0;
 }
 
+struct duet_repl_clear {
+	struct duet_link *c;
+	struct list_head lost;		/* acks still awaited: conn lost */
+	struct list_head released;	/* records gone: drop their refs */
+};
+
 /* Released by the barrier ack: the write is on the peer's disk. */
 static void duet_repl_release(void *arg, const struct duet_tl_ent *e)
 {
-	struct duet_link *c = arg;
-	struct duet_device *dev = duet_repl_ent_dev(c, e);
+	struct duet_repl_clear *rc = arg;
+	struct duet_kreq *kr = duet_repl_ent_take(rc->c, e, &rc->released);
 
-	if (!dev || !e->size)
-		return;
-	if (e->failed)
-		duet_repl_oos(dev, e->sector, e->size);
-	duet_al_write_end(dev, e->sector, e->size >> 9);
+	if (kr && e->failed)
+		duet_repl_oos(kr->dev, e->sector, e->size);
 }
 
 int duet_repl_barrier_ack(struct duet_link *c,
 			  const struct duet_wire_pkt *pkt)
 {
+	struct duet_repl_clear rc = { .c = c };
 	unsigned long flags;
 	int rv;
 
+	INIT_LIST_HEAD(&rc.released);
 	spin_lock_irqsave(&c->lock, flags);
 	rv = duet_tl_barrier_ack(&c->tl, pkt->u.barrier.epoch,
-				 pkt->u.barrier.set_size, duet_repl_release, c);
+				 pkt->u.barrier.set_size, duet_repl_release,
+				 &rc);
 	spin_unlock_irqrestore(&c->lock, flags);
+	duet_repl_put_released(&rc.released);
 	wake_up(&c->wait);
 	if (rv) {
 		c->proto_errors++;
@@ -364,24 +389,16 @@ int duet_repl_barrier_ack(struct duet_link *c,
 	return 0;
 }
 
-struct duet_repl_clear {
-	struct duet_link *c;
-	struct list_head lost;
-};
-
 /* The link broke: the peer may lack this write. */
 static void duet_repl_clear_one(void *arg, const struct duet_tl_ent *e)
 {
 	struct duet_repl_clear *rc = arg;
-	struct duet_device *dev = duet_repl_ent_dev(rc->c, e);
-	struct duet_kreq *kr = e->ctx;
+	struct duet_kreq *kr = duet_repl_ent_take(rc->c, e, &rc->released);
 
-	if (dev && e->size) {
-		duet_repl_oos(dev, e->sector, e->size);
-		duet_al_write_end(dev, e->sector, e->size >> 9);
-	}
 	if (kr)
-		list_add_tail(&kr->tl_list, &rc->lost);
+		duet_repl_oos(kr->dev, e->sector, e->size);
+	if (e->ctx)
+		list_add_tail(&((struct duet_kreq *)e->ctx)->tl_list, &rc->lost);
 }
 
 /* Called by the worker once no thread uses the link's sockets any more. */
@@ -392,6 +409,7 @@ void duet_repl_link_lost(struct duet_link *c)
 	unsigned long flags;
 
 	INIT_LIST_HEAD(&rc.lost);
+	INIT_LIST_HEAD(&rc.released);
 	spin_lock_irqsave(&c->lock, flags);
 	duet_tl_clear(&c->tl, duet_repl_clear_one, &rc);
 	spin_unlock_irqrestore(&c->lock, flags);
@@ -400,4 +418,6 @@ void duet_repl_link_lost(struct duet_link *c)
 		list_del(&kr->tl_list);
 		duet_repl_net_end(kr, duet_req_conn_lost);
 	}
+	/* after the lost ones: their record's reference keeps them alive */
+	duet_repl_put_released(&rc.released);
 }
