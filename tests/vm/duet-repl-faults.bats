@@ -13,6 +13,7 @@
 # shellcheck disable=SC2016
 
 load lib/bed
+load lib/pair
 
 # $1: the protocol, $2: the shared secret
 duet_conf() {
@@ -20,7 +21,7 @@ duet_conf() {
 global { usage-count no; }
 resource r0 {
   protocol $1;
-  net { cram-hmac-alg sha256; shared-secret "$2"; ping-int 5; ping-timeout 5; connect-int 1; }
+  net { cram-hmac-alg sha256; shared-secret "$2"; ping-int 10; ping-timeout 5; connect-int 1; }
   device    /dev/drbd0;
   disk      /dev/vda;
   meta-disk /dev/vdb [0];
@@ -30,47 +31,20 @@ resource r0 {
 EOF
 }
 
-missing() { duet_missing duetadm; }
-
 setup_file() {
-	[ -z "$(missing)" ] || return 0
-	local adm=${DUET_BUILDDIR:-$BATS_TEST_DIRNAME/../..}/daemon/duetadm
 	export DUET_VM_DATA_MB=64
-	bed_setup_file alice bob -- --add "$adm:/usr/sbin/duetadm"
+	pair_setup_file
 }
 teardown_file() { bed_teardown_file; }
-setup() {
-	local why
-	why=$(missing)
-	[ -z "$why" ] || skip "$why"
-	bed_setup --steps
-}
+setup() { pair_setup; }
 teardown() { bed_teardown; }
-
-adm() { local n=$1; shift; on "$n" "duetadm -c /etc/duet.conf $*"; }
 
 # set_conf NODE PROTOCOL SECRET
 set_conf() { duet_conf "$2" "$3" | on_stdin "$1" 'cat > /etc/duet.conf'; }
 
-connected() { # NODE [SECS]: Connected and UpToDate/UpToDate
-	wait_until "$1" 'grep -q "cs:Connected ro:[A-Za-z]*/[A-Za-z]* ds:UpToDate/UpToDate" /proc/duet' "${2:-120}"
-}
 
-disk_md5() {
-	on "$1" 'echo 3 > /proc/sys/vm/drop_caches; gdd if=/dev/vda bs=1M count=64 iflag=direct status=none | md5sum | cut -d" " -f1'
-}
 
-assert_same_disks() {
-	local a b
-	a=$(disk_md5 alice)
-	b=$(disk_md5 bob)
-	[ -n "$a" ] && [ "$a" = "$b" ] || fail "backing disks differ: alice $a, bob $b"
-}
 
-assert_clean_dmesg() {
-	run on "$1" 'dmesg | grep -E "BUG|WARNING|Oops|Call Trace|general protection" || true'
-	assert_output ''
-}
 
 # the md5 of 1 MiB at MiB offset $2 of NODE's duet0, read past the cache
 dev_md5() {
@@ -92,28 +66,28 @@ dev_md5() {
 	assert_success
 	run adm alice primary --force r0
 	assert_success
-	run connected bob
+	run in_sync bob
 	assert_success
 	run on alice 'dmesg | grep "authenticated using"'
 	assert_output --partial 'peer 10.77.0.2:7788 authenticated using 32 bytes of HMAC'
-	assert_same_disks
+	assert_same_disks 64
 }
 
 @test "step 2: protocol C: a write waits while the peer is frozen and completes when it thaws" {
 	on alice 'gdd if=/dev/urandom of=/tmp/w bs=1M count=1 status=none'
 	# an acked write just before: the meta socket's idle timer starts anew,
-	# so bob is not pinged (and declared dead) for 5 s
+	# so bob is not pinged (and declared dead) for 10 s
 	on alice 'gdd if=/dev/zero of=/dev/duet0 bs=4k count=1 oflag=direct status=none'
 	freeze bob
 	on alice 'gdd if=/tmp/w of=/dev/duet0 bs=1M seek=2 oflag=direct status=none & echo $! > /tmp/wpid'
 	sleep 1
-	# still waiting for bob's WRITE_ACK (ping-int 5 s: not yet declared dead)
+	# still waiting for bob's WRITE_ACK (ping-int 10 s: not yet declared dead)
 	run on alice 'kill -0 $(cat /tmp/wpid) && echo waiting'
 	thaw bob
 	assert_output 'waiting'
 	run wait_until alice '! kill -0 $(cat /tmp/wpid) 2>/dev/null' 30
 	assert_success
-	run connected alice 30
+	run in_sync alice 30
 	assert_success
 	assert_equal "$(dev_md5 alice 2)" "$(on alice 'md5sum < /tmp/w | cut -d" " -f1')"
 }
@@ -131,7 +105,7 @@ dev_md5() {
 	run on -t 20 alice 'gdd if=/tmp/w of=/dev/duet0 bs=1M seek=3 oflag=direct status=none && echo done'
 	thaw bob
 	assert_output 'done'
-	run connected alice 60
+	run in_sync alice 60
 	assert_success
 	for n in alice bob; do
 		run set_conf "$n" C 'the secret'
@@ -150,13 +124,13 @@ dev_md5() {
 	[ "$output" -ge 4096 ] || fail "oos after 4 MiB written without the peer: $output"
 	on alice 'dmesg -c >/dev/null'
 	restore_link repl
-	run connected bob 120
+	run in_sync bob 120
 	assert_success
 	run on alice 'dmesg | grep "resync as SyncSource"'
 	kib=$(sed -n 's/.*: \([0-9]*\) KiB to copy.*/\1/p' <<<"$output")
 	# the 4 MiB and what was in flight when the link went, not 64 MiB
 	[ -n "$kib" ] && [ "$kib" -ge 4096 ] && [ "$kib" -lt 8192 ] || fail "resync of $kib KiB"
-	assert_same_disks
+	assert_same_disks 64
 }
 
 @test "step 5: split brain: detected on reconnect, both StandAlone, nothing overwritten" {
@@ -186,11 +160,11 @@ dev_md5() {
 	assert_success
 	run adm alice connect r0
 	assert_success
-	run connected bob 120
+	run in_sync bob 120
 	assert_success
 	run on bob 'dmesg | grep -E "duet0: (uuids|.*discard)"'
 	assert_output --partial 'rule 90'
-	assert_same_disks
+	assert_same_disks 64
 	assert_equal "$(on bob 'echo 3 > /proc/sys/vm/drop_caches; gdd if=/dev/vda bs=1M skip=20 count=1 iflag=direct status=none | md5sum | cut -d" " -f1')" \
 		"$(on alice 'md5sum < /tmp/a | cut -d" " -f1')"
 }

@@ -12,6 +12,7 @@
 # shellcheck disable=SC2016
 
 load lib/bed
+load lib/pair
 
 DUET_CONF='global { usage-count no; }
 resource r0 {
@@ -24,23 +25,10 @@ resource r0 {
   on bob   { address 10.77.0.2:7788; }
 }'
 
-missing() { duet_missing duetadm; }
-
-setup_file() {
-	[ -z "$(missing)" ] || return 0
-	local adm=${DUET_BUILDDIR:-$BATS_TEST_DIRNAME/../..}/daemon/duetadm
-	bed_setup_file alice bob -- --add "$adm:/usr/sbin/duetadm"
-}
+setup_file() { pair_setup_file; }
 teardown_file() { bed_teardown_file; }
-setup() {
-	local why
-	why=$(missing)
-	[ -z "$why" ] || skip "$why"
-	bed_setup --steps
-}
+setup() { pair_setup; }
 teardown() { bed_teardown; }
-
-adm() { local n=$1; shift; on "$n" "duetadm -c /etc/duet.conf $*"; }
 
 # load the module and the configuration (again after a power cut)
 load_conf() {
@@ -50,16 +38,7 @@ load_conf() {
 # the two lines of minor 0 in /proc/duet on NODE, joined
 dev_line() { on "$1" "sed -n '/^ 0: /{N;s/^ 0: //;s/\\n */ /;p}' /proc/duet"; }
 
-# md5 of the first MIB MiB of NODE's backing disk, read past the cache
-disk_md5() {
-	on "$1" "echo 3 > /proc/sys/vm/drop_caches; gdd if=/dev/vda bs=1M count=$2 iflag=direct status=none | md5sum | cut -d' ' -f1"
-}
 
-# no oops, BUG or WARN in NODE's kernel log
-assert_clean_dmesg() {
-	run on "$1" 'dmesg | grep -E "BUG|WARNING|Oops|Call Trace" || true'
-	assert_output ''
-}
 
 @test "step 1: both nodes up: Connected, Secondary/Secondary, Inconsistent/Inconsistent (rule 10)" {
 	for n in alice bob; do
@@ -97,9 +76,7 @@ assert_clean_dmesg() {
 	run dev_line alice
 	assert_output --regexp 'oos:0$'
 	# the whole 128 MiB went over: identical disks
-	a=$(disk_md5 alice 128)
-	b=$(disk_md5 bob 128)
-	[ -n "$a" ] && [ "$a" = "$b" ]
+	assert_same_disks 128
 }
 
 @test "step 3: protocol C: 8 MiB written on alice are on bob's disk, counted in ns/nr/dw" {
@@ -123,9 +100,7 @@ assert_clean_dmesg() {
 @test "step 4: ext4 on alice's /dev/duet0; bob's backing disk is the same image" {
 	run on alice 'mkfs.ext4 -q -F /dev/duet0 && mkdir -p /drbd && mount /dev/duet0 /drbd && echo hello > /drbd/created-on-alice && sync && umount /drbd'
 	assert_success
-	a=$(disk_md5 alice 128)
-	b=$(disk_md5 bob 128)
-	[ -n "$a" ] && [ "$a" = "$b" ]
+	assert_same_disks 128
 	assert_clean_dmesg alice
 	assert_clean_dmesg bob
 }
@@ -166,9 +141,7 @@ assert_clean_dmesg() {
 	kib=$(sed -n 's/.*resync as SyncTarget: \([0-9]*\) KiB.*/\1/p' <<<"$output")
 	[ -n "$kib" ]
 	echo "# resync after alice's power-off: $kib KiB" >&3
-	a=$(disk_md5 alice 128)
-	b=$(disk_md5 bob 128)
-	[ -n "$a" ] && [ "$a" = "$b" ]
+	assert_same_disks 128
 	assert_clean_dmesg alice
 	assert_clean_dmesg bob
 }
