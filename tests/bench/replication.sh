@@ -104,12 +104,12 @@ ping2_label=
 if [ -z "$ping2" ] && [[ " $impls " == *" duet "* ]]; then
 	ping2=$(duet_ping_defaults)
 	[ -n "$ping2" ] || die "duet: duetadm dump -v shows no default ping-int and ping-timeout"
-	ping2_label=" (duet's defaults)"
+	ping2_label="duet's defaults: "
 fi
 ping2=${ping2:-ping-int 1; ping-timeout 5;}
 ping2=${ping2% }
 p=${ping2%;}
-ping2_label=${p//;/,}$ping2_label
+ping2_label=$ping2_label${p//;/,}
 
 measure_link() {
 	local i out
