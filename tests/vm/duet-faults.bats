@@ -117,9 +117,10 @@ assert_clean_dmesg() {
 		assert_success
 		[ "$output" = 1 ] || fail "queue/$a differs: $(on alice "cat /sys/block/vda/queue/$a /sys/block/duet0/queue/$a")"
 	done
-	# request sizes: the backing disk's, capped at 8 MiB (the activity
-	# log covers one request with at most three 4 MiB extents)
-	for a in max_sectors_kb:8192 discard_max_bytes:8388608 write_zeroes_max_bytes:8388608; do
+	# request sizes: the backing disk's, capped at 1 MiB (one write is one
+	# DATA packet of the replication protocol, at most 1 MiB; the activity
+	# log alone would allow 8 MiB)
+	for a in max_sectors_kb:1024 discard_max_bytes:1048576 write_zeroes_max_bytes:1048576; do
 		cap=${a#*:} a=${a%%:*}
 		v=$(on alice "cat /sys/block/vda/queue/$a")
 		d=$(on alice "cat /sys/block/duet0/queue/$a")
