@@ -158,6 +158,7 @@ SET(set_net, "net-conf", DUET_NET_A_MAX, net_attrs);
 static const struct adm_attrdef flag_attrs[] = {
 	A(DUET_FLAG_A_FORCE, "force", FLAG),
 	A(DUET_FLAG_A_DISCARD_MY_DATA, "discard-my-data", FLAG),
+	A(DUET_FLAG_A_CLEAR_BITMAP, "clear-bitmap", FLAG),
 };
 SET(set_flags, "flags", DUET_FLAG_A_MAX, flag_attrs);
 
@@ -278,6 +279,8 @@ const char *adm_cmd_name(int cmd)
 		[DUET_CMD_PAUSE_SYNC] = "PAUSE_SYNC",
 		[DUET_CMD_RESUME_SYNC] = "RESUME_SYNC",
 		[DUET_CMD_STATE_EVENT] = "STATE_EVENT",
+		[DUET_CMD_NEW_C_UUID] = "NEW_C_UUID",
+		[DUET_CMD_PEER_DEAD] = "PEER_DEAD",
 	};
 	_Static_assert(sizeof(names) / sizeof(names[0]) == DUET_CMD_MAX + 1, "cmds");
 

@@ -102,6 +102,11 @@ enum duet_cmd {
 	DUET_CMD_RESUME_SYNC,		/* CTX(minor) */
 	/* kernel to the "events" group: CTX, EVENT, STATE (and STATS) */
 	DUET_CMD_STATE_EVENT,
+	/* added later; the numbers above never change */
+	DUET_CMD_NEW_C_UUID,		/* CTX(minor), FLAGS(clear-bitmap) */
+	DUET_CMD_PEER_DEAD,		/* CTX(res): the membership daemon
+					 * knows the peer is dead
+					 */
 	__DUET_CMD_MAX
 };
 #define DUET_CMD_MAX (__DUET_CMD_MAX - 1)
@@ -232,6 +237,7 @@ enum duet_flag_attr {
 	DUET_FLAG_A_UNSPEC = 0,
 	DUET_FLAG_A_FORCE,		/* NLA_FLAG: primary/detach/disconnect */
 	DUET_FLAG_A_DISCARD_MY_DATA,	/* NLA_FLAG: connect */
+	DUET_FLAG_A_CLEAR_BITMAP,	/* NLA_FLAG: new-current-uuid */
 	__DUET_FLAG_A_MAX
 };
 #define DUET_FLAG_A_MAX (__DUET_FLAG_A_MAX - 1)
