@@ -126,7 +126,7 @@ void duet_uuid_resync_end_target(u64 u[DUET_UI_NR],
 	u[DUET_UI_HISTORY1] = t[DUET_UI_HISTORY1];
 }
 
-static bool duet_uuid_just_created(const u64 u[DUET_UI_NR])
+bool duet_uuid_just_created(const u64 u[DUET_UI_NR])
 {
 	return duet_uuid_id(u[DUET_UI_CURRENT]) == DUET_UUID_JUST_CREATED &&
 	       !u[DUET_UI_BITMAP] && !u[DUET_UI_HISTORY0] &&

@@ -187,6 +187,8 @@ enum duet_uuid_err {
 
 /* Fresh meta data (create-md): just created, everything else 0. */
 void duet_uuid_init(u64 u[DUET_UI_NR]);
+/* Is @u the tuple of duet_uuid_init() (bit 0 of current aside)? */
+bool duet_uuid_just_created(const u64 u[DUET_UI_NR]);
 
 /* Results of duet_uuid_new_current() (besides DUET_UUID_E_RANDOM). */
 enum duet_uuid_nc {

@@ -238,12 +238,17 @@ static void test_skip_initial_sync(void **state)
 	(void)state;
 	duet_uuid_init(a);
 	duet_uuid_init(b);
+	assert_true(duet_uuid_just_created(a));
+	a[DUET_UI_CURRENT] |= PB;	/* bit 0 is not part of it */
+	assert_true(duet_uuid_just_created(a));
+	a[DUET_UI_CURRENT] = JC;
 	assert_int_equal(duet_uuid_skip_initial_sync(a, 0), DUET_UUID_E_RANDOM);
 	assert_int_equal(duet_uuid_skip_initial_sync(a, JC | PB),
 			 DUET_UUID_E_RANDOM);
 	assert_tuple(a, JC, 0, 0, 0);
 	assert_int_equal(duet_uuid_skip_initial_sync(a, GA | PB), 0);
 	assert_tuple(a, GA, 0, 0, 0);
+	assert_false(duet_uuid_just_created(a));
 	/* only on just-created meta data */
 	assert_int_equal(duet_uuid_skip_initial_sync(a, GB),
 			 DUET_UUID_E_NOT_NEW);
@@ -252,6 +257,7 @@ static void test_skip_initial_sync(void **state)
 	assert_tuple(b, GA, 0, 0, 0);
 	b[DUET_UI_CURRENT] = JC;
 	b[DUET_UI_HISTORY1] = GC;
+	assert_false(duet_uuid_just_created(b));
 	assert_int_equal(duet_uuid_adopt_skip(b, GA), DUET_UUID_E_NOT_NEW);
 	assert_tuple(b, JC, 0, 0, GC);
 }
