@@ -167,6 +167,7 @@ int duet_md_write_sb(struct duet_device *dev);
 int duet_al_attach(struct duet_device *dev, struct block_device *md_bdev,
 		   u32 al_extents, char *info, size_t info_size);
 int duet_al_detach(struct duet_device *dev);
+int duet_al_write_bitmap(struct duet_device *dev);
 unsigned int duet_al_io_max_sect(void);
 /* A write's extents: true when it may be submitted now. */
 bool duet_al_write_begin(struct duet_device *dev, struct bio *clone);

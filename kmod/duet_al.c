@@ -53,7 +53,12 @@ struct duet_alog {
 	struct workqueue_struct *wq;
 	struct work_struct work;
 
-	/* the meta-data area; the buffers belong to the worker */
+	/*
+	 * The meta-data area. tx_buf belongs to the worker; bm_buf to
+	 * whoever holds bm_mu (the worker, or a command that writes the
+	 * whole bitmap: duet_al_write_bitmap()).
+	 */
+	struct mutex bm_mu;
 	struct block_device *md_bdev;
 	sector_t al_start;		/* first sector of the ring */
 	sector_t bm_start;		/* first sector of the bitmap */
@@ -94,17 +99,21 @@ static bool duet_al_write_bm_page(struct duet_alog *a, u64 page)
 	bool dirty;
 	int err;
 
+	mutex_lock(&a->bm_mu);
 	spin_lock_irq(&dev->state_lock);
 	dirty = duet_bm_page_dirty(&dev->bm, page) &&
 		duet_bm_page_begin_write(&dev->bm, page, a->bm_buf) == 0;
 	spin_unlock_irq(&dev->state_lock);
-	if (!dirty)
+	if (!dirty) {
+		mutex_unlock(&a->bm_mu);
 		return true;
+	}
 	err = duet_al_md_io(a, a->bm_start + page * (DUET_BM_PAGE_SIZE >> 9),
 			    a->bm_buf, DUET_AL_MD_WRITE);
 	spin_lock_irq(&dev->state_lock);
 	duet_bm_page_end_write(&dev->bm, page, !err);
 	spin_unlock_irq(&dev->state_lock);
+	mutex_unlock(&a->bm_mu);
 	if (err)
 		pr_err("%s: writing bitmap page %llu to the meta data failed: %d\n",
 		       dev->disk->disk_name, (unsigned long long)page, err);
@@ -456,6 +465,7 @@ int duet_al_attach(struct duet_device *dev, struct block_device *md_bdev,
 		return -ENOMEM;
 	a->dev = dev;
 	spin_lock_init(&a->lock);
+	mutex_init(&a->bm_mu);
 	bio_list_init(&a->wait);
 	bio_list_init(&a->busy);
 	INIT_WORK(&a->work, duet_al_work);
@@ -531,6 +541,30 @@ int duet_al_attach(struct duet_device *dev, struct block_device *md_bdev,
 out:
 	duet_al_free(a);
 	return err;
+}
+
+/*
+ * Every dirty page of the bitmap to the meta data now (conf_lock held):
+ * after a command changed many bits at once (invalidate, new-current-uuid
+ * --clear-bitmap), so that a crash does not bring the old bits back.
+ * Returns -EIO when a page could not be written.
+ */
+int duet_al_write_bitmap(struct duet_device *dev)
+{
+	struct duet_alog *a = dev->alog;
+	unsigned int failed;
+
+	lockdep_assert_held(&dev->conf_lock);
+	if (!a)
+		return -ENODEV;
+	failed = duet_al_write_dirty_bm(a);
+	if (failed) {
+		pr_err("%s: %u bitmap pages could not be written\n",
+		       dev->disk->disk_name, failed);
+		duet_md_error(dev, -EIO);
+		return -EIO;
+	}
+	return 0;
 }
 
 /*
