@@ -103,11 +103,21 @@ void duet_link_lost(struct duet_link *c, enum duet_link_why why,
 	wake_up(&c->wait);
 }
 
-void duet_link_peer_dead(struct duet_resource *res)
+/*
+ * The membership daemon knows the peer is dead (PEER_DEAD): the link is
+ * torn down at once instead of after ping-timeout, and the worker goes on
+ * trying to connect (the peer may come back). Without a live link there
+ * is nothing to drop: false.
+ */
+bool duet_link_peer_dead(struct duet_resource *res)
 {
-	if (res->link)
-		duet_link_lost(res->link, DUET_WHY_PEER_DEAD,
-			       "the cluster manager declared the peer dead");
+	struct duet_link *c = res->link;
+
+	if (!c || !READ_ONCE(c->live))
+		return false;
+	duet_link_lost(c, DUET_WHY_PEER_DEAD,
+		       "the cluster manager declared the peer dead");
+	return true;
 }
 
 /*
@@ -553,7 +563,8 @@ void duet_link_send_state(struct duet_device *dev)
 	pkt.hdr.volume = dev->volume;
 	pkt.u.state = duet_state_pack(&s);
 	mutex_lock(&c->data_mu);
-	rv = duet_sock_send(c, c->data, &pkt, NULL, 0);
+	/* under data_mu a live link still has its socket */
+	rv = READ_ONCE(c->live) ? duet_sock_send(c, c->data, &pkt, NULL, 0) : 0;
 	mutex_unlock(&c->data_mu);
 	if (rv)
 		duet_link_lost(c, DUET_WHY_NETWORK, "sending our state failed");

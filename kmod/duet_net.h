@@ -141,8 +141,8 @@ int duet_link_start(struct duet_resource *res, const struct duet_net_conf *nc,
 int duet_link_stop(struct duet_resource *res, bool force);
 void duet_link_lost(struct duet_link *c, enum duet_link_why why,
 		    const char *fmt, ...) __printf(3, 4);
-/* The peer is dead (membership daemon): break the link at once. */
-void duet_link_peer_dead(struct duet_resource *res);
+/* The peer is dead (membership daemon): break a live link at once. */
+bool duet_link_peer_dead(struct duet_resource *res);
 struct duet_device *duet_link_dev(struct duet_link *c, u16 volume);
 void duet_link_set_cstate(struct duet_link *c, enum duet_conn cs);
 /* The connection state a broken link leaves, from a socket error. */

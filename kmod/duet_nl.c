@@ -728,6 +728,27 @@ static u32 duet_nl_net_opts(struct duet_req_ctx *r)
 				       sizeof(r->text));
 }
 
+/*
+ * PEER_DEAD, from the membership daemon (duetd) or a fencing script
+ * through duetadm peer-dead: the peer is known dead, the link is torn
+ * down at once (Timeout) and the worker goes on trying to reconnect.
+ */
+static u32 duet_nl_peer_dead(struct duet_req_ctx *r)
+{
+	struct duet_link *c = r->res->link;
+
+	if (!c || READ_ONCE(c->refused)) {
+		snprintf(r->text, sizeof(r->text),
+			 "%s: StandAlone: there is no connection to drop",
+			 r->res->name);
+		return DUET_RET_NOT_CONNECTED;
+	}
+	if (!duet_link_peer_dead(r->res))
+		pr_info("duet: %s: the peer was declared dead; not connected, nothing to drop\n",
+			r->res->name);
+	return DUET_RET_OK;
+}
+
 /* down: demote, detach and delete every minor, then the resource. */
 static u32 duet_nl_down(struct duet_req_ctx *r)
 {
@@ -788,6 +809,7 @@ static const struct duet_nl_cmd duet_nl_cmds[] = {
 	{ DUET_CMD_CONNECT, DUET_NEED_RES, NULL, duet_nl_connect },
 	{ DUET_CMD_DISCONNECT, DUET_NEED_RES, NULL, duet_nl_disconnect },
 	{ DUET_CMD_NET_OPTS, DUET_NEED_RES, NULL, duet_nl_net_opts },
+	{ DUET_CMD_PEER_DEAD, DUET_NEED_RES, NULL, duet_nl_peer_dead },
 };
 
 static int duet_nl_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1011,6 +1033,8 @@ static const struct genl_ops duet_genl_ops[] = {
 	{ .cmd = DUET_CMD_PAUSE_SYNC, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = DUET_CMD_RESUME_SYNC, .doit = duet_nl_doit,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_PEER_DEAD, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
 };
 
