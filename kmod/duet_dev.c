@@ -46,6 +46,7 @@ enum duet_sm_rv duet_dev_change_state(struct duet_device *dev,
 		return rv;
 	spin_lock_irq(&dev->state_lock);
 	dev->state = *ns;
+	duet_resync_pause_changed(dev, os.conn, ns->conn);
 	spin_unlock_irq(&dev->state_lock);
 	duet_state_format_change(&os, ns, buf, sizeof(buf));
 	pr_info("%s: %s\n", dev->disk->disk_name, buf);

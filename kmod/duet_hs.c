@@ -385,6 +385,9 @@ static int duet_hs_connect_dev(struct duet_link *c, struct duet_device *dev)
 				DUET_C_WF_BITMAP_T : DUET_C_CONNECTED;
 		ns.peer = dev->peer_state.role;
 		ns.pdsk = dev->peer_state.disk;
+		/* the peer's pause-sync (or resync-after) pauses us too */
+		ns.peer_isp = dev->peer_state.user_isp ||
+			      dev->peer_state.aftr_isp;
 		rv = duet_dev_change_state(dev, &ns, DUET_CS_HARD);
 		if (rv < 0) {
 			pr_err("%s: connecting refused: %s\n",

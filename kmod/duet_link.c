@@ -597,8 +597,9 @@ void duet_link_role_changed(struct duet_device *dev, enum duet_sm_rv rv)
 }
 
 /*
- * The peer's STATE while connected (receiver thread): its role and disk
- * as we show them; a SyncSource reporting Connected ends our resync.
+ * The peer's STATE while connected (receiver thread): its role, disk and
+ * pause flags as we show them; a SyncSource reporting Connected ends our
+ * resync.
  */
 int duet_link_peer_state(struct duet_link *c, const struct duet_wire_pkt *pkt)
 {
@@ -628,6 +629,8 @@ int duet_link_peer_state(struct duet_link *c, const struct duet_wire_pkt *pkt)
 	ns = dev->state;
 	ns.peer = ps.role;
 	ns.pdsk = ps.disk;
+	/* the peer's pause-sync pauses the resync here too */
+	ns.peer_isp = ps.user_isp || ps.aftr_isp;
 	rv = duet_dev_change_state(dev, &ns, DUET_CS_HARD);
 	mutex_unlock(&dev->conf_lock);
 	if (rv < 0)

@@ -218,6 +218,11 @@ void duet_resync_written(struct duet_device *dev, u64 sector, u32 size);
 void duet_resync_finish_target(struct duet_device *dev);
 void duet_resync_stop(struct duet_device *dev);
 size_t duet_resync_proc(struct duet_device *dev, char *buf, size_t size);
+void duet_resync_pause_changed(struct duet_device *dev, enum duet_conn os,
+			       enum duet_conn ns);
+/* The administrator's commands: DUET_RET_* codes, @text says why */
+u32 duet_resync_pause(struct duet_device *dev, bool pause, char *text,
+		      size_t size);
 
 /* duet_asender.c */
 int duet_asender_thread(void *arg);

@@ -749,6 +749,18 @@ static u32 duet_nl_peer_dead(struct duet_req_ctx *r)
 	return DUET_RET_OK;
 }
 
+/* ---- resync control, one volume (minor) each ------------------------ */
+
+static u32 duet_nl_pause_sync(struct duet_req_ctx *r)
+{
+	return duet_resync_pause(r->dev, true, r->text, sizeof(r->text));
+}
+
+static u32 duet_nl_resume_sync(struct duet_req_ctx *r)
+{
+	return duet_resync_pause(r->dev, false, r->text, sizeof(r->text));
+}
+
 /* down: demote, detach and delete every minor, then the resource. */
 static u32 duet_nl_down(struct duet_req_ctx *r)
 {
@@ -810,6 +822,8 @@ static const struct duet_nl_cmd duet_nl_cmds[] = {
 	{ DUET_CMD_DISCONNECT, DUET_NEED_RES, NULL, duet_nl_disconnect },
 	{ DUET_CMD_NET_OPTS, DUET_NEED_RES, NULL, duet_nl_net_opts },
 	{ DUET_CMD_PEER_DEAD, DUET_NEED_RES, NULL, duet_nl_peer_dead },
+	{ DUET_CMD_PAUSE_SYNC, DUET_NEED_MINOR, NULL, duet_nl_pause_sync },
+	{ DUET_CMD_RESUME_SYNC, DUET_NEED_MINOR, NULL, duet_nl_resume_sync },
 };
 
 static int duet_nl_doit(struct sk_buff *skb, struct genl_info *info)

@@ -22,6 +22,9 @@
  * data on the target: a range is registered before it is read, an
  * application write in flight at that moment or arriving later marks it
  * dirty, and a dirty range is not cleared when its ack comes.
+ *
+ * pause-sync and resume-sync are here too (user_isp: the source sends
+ * nothing while either node has paused).
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
@@ -58,6 +61,22 @@ struct duet_resync {
 static u64 duet_rs_now_ms(void)
 {
 	return jiffies64_to_msecs(get_jiffies_64());
+}
+
+static bool duet_resync_conn_paused(enum duet_conn cs)
+{
+	return cs == DUET_C_PAUSED_SYNC_S || cs == DUET_C_PAUSED_SYNC_T;
+}
+
+/* Is the resync of @dev paused (pause-sync here or on the peer)? */
+static bool duet_resync_is_paused(struct duet_device *dev)
+{
+	bool paused;
+
+	spin_lock_irq(&dev->state_lock);
+	paused = duet_resync_conn_paused(dev->state.conn);
+	spin_unlock_irq(&dev->state_lock);
+	return paused;
 }
 
 /* The rate options of the disk section, as the tools gave them. */
@@ -277,6 +296,9 @@ int duet_resync_prepare(struct duet_link *c, struct duet_device *dev)
 		spin_lock_irq(&dev->state_lock);
 		duet_rs_prog_start(&rs->prog, duet_bm_weight(&dev->bm),
 				   duet_rs_now_ms());
+		/* paused before it began (pause-sync on either node) */
+		if (duet_resync_conn_paused(dev->state.conn))
+			duet_rs_prog_pause(&rs->prog, duet_rs_now_ms());
 		dev->rs = rs;
 		spin_unlock_irq(&dev->state_lock);
 		pr_info("%s: resync as %s: %llu KiB to copy\n",
@@ -452,6 +474,7 @@ static int duet_resync_thread(void *arg)
 	struct page **pages;
 	unsigned int i, nr;
 	u64 sector, id, budget = 0, app;
+	bool paused = false;
 	u32 size;
 	int rv;
 
@@ -466,6 +489,27 @@ static int duet_resync_thread(void *arg)
 	duet_rs_ctl_init(&rs->ctl, duet_rs_now_ms());
 	duet_resync_conf(dev, &conf);
 	while (!kthread_should_stop() && READ_ONCE(rs->link->live)) {
+		/*
+		 * Paused: nothing more is sent (what is in flight is still
+		 * acked); on resume the walk goes on at the cursor, with a
+		 * controller that starts afresh.
+		 */
+		if (duet_resync_is_paused(dev)) {
+			if (budget)
+				duet_rs_ctl_return(&rs->ctl, budget);
+			budget = 0;
+			paused = true;
+			wait_event_interruptible_timeout(rs->wait,
+				kthread_should_stop() ||
+				!READ_ONCE(rs->link->live) ||
+				!duet_resync_is_paused(dev), HZ);
+			continue;
+		}
+		if (paused) {
+			paused = false;
+			duet_rs_ctl_init(&rs->ctl, duet_rs_now_ms());
+			duet_resync_conf(dev, &conf);
+		}
 		if (!budget) {
 			spin_lock_irq(&dev->state_lock);
 			app = rs->app_sect;
@@ -654,4 +698,78 @@ size_t duet_resync_proc(struct duet_device *dev, char *buf, size_t size)
 	}
 	spin_unlock_irq(&dev->state_lock);
 	return n;
+}
+
+/*
+ * Under state_lock, from duet_dev_change_state(): the connection state
+ * entered or left PausedSyncS/PausedSyncT. The progress figures leave
+ * the paused time out; the source's thread wakes up to stop or go on.
+ */
+void duet_resync_pause_changed(struct duet_device *dev, enum duet_conn os,
+			       enum duet_conn ns)
+{
+	struct duet_resync *rs = dev->rs;
+	bool paused = duet_resync_conn_paused(ns);
+
+	lockdep_assert_held(&dev->state_lock);
+	if (!rs || paused == duet_resync_conn_paused(os))
+		return;
+	if (paused)
+		duet_rs_prog_pause(&rs->prog, duet_rs_now_ms());
+	else
+		duet_rs_prog_resume(&rs->prog, duet_bm_weight(&dev->bm),
+				    duet_rs_now_ms());
+	wake_up(&rs->wait);
+}
+
+/* ---- the administrator's commands (duet_nl.c, duet_conf_lock held) --- */
+
+/*
+ * pause-sync (@pause) and resume-sync: the user_isp flag of the state
+ * (drbd.md §8). The peer learns it from our STATE and pauses too
+ * (peer_isp), so both nodes show PausedSyncS/PausedSyncT; the flag stays
+ * across reconnects, so a resync that begins while it is set begins
+ * paused. Returns a DUET_RET_* code, @text the sentence for a refusal.
+ */
+u32 duet_resync_pause(struct duet_device *dev, bool pause, char *text,
+		      size_t size)
+{
+	const char *name = dev->disk->disk_name;
+	struct duet_state ns;
+	enum duet_sm_rv rv;
+	u32 ret = DUET_RET_OK;
+
+	mutex_lock(&dev->conf_lock);
+	ns = dev->state;
+	ns.user_isp = pause;
+	rv = duet_dev_change_state(dev, &ns, 0);
+	if (rv == DUET_SS_NOTHING_TO_DO) {
+		ret = DUET_RET_INVALID;
+		if (pause)
+			snprintf(text, size,
+				 "%s: the resync is paused already (pause-sync was given before; resume-sync ends it)",
+				 name);
+		else if (dev->state.peer_isp)
+			snprintf(text, size,
+				 "%s: resume-sync was not needed here: the peer paused the resync; run resume-sync on the peer",
+				 name);
+		else if (dev->state.aftr_isp)
+			snprintf(text, size,
+				 "%s: the resync waits for the resync it comes after (resync-after)",
+				 name);
+		else
+			snprintf(text, size,
+				 "%s: the resync is not paused (no pause-sync to end)",
+				 name);
+	} else if (rv < 0) {
+		snprintf(text, size, "%s: %s", name, duet_sm_rv_str(rv));
+		ret = DUET_RET_INVALID;
+	}
+	mutex_unlock(&dev->conf_lock);
+	if (ret == DUET_RET_OK) {
+		pr_info("%s: resync %s by the administrator\n", name,
+			pause ? "paused" : "resumed");
+		duet_link_send_state(dev);
+	}
+	return ret;
 }
