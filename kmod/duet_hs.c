@@ -365,8 +365,20 @@ static int duet_hs_sizes(struct duet_link *c, struct duet_device *dev)
 	return 0;
 }
 
+/*
+ * Connected without a resync, both sides hold the same data: a disk that
+ * was Outdated or Consistent (outdate, fencing) is UpToDate again, as
+ * DRBD's "Consistent and Outdated vanish when we get connected".
+ */
+static enum duet_disk duet_hs_same_data(enum duet_disk d)
+{
+	return d == DUET_D_OUTDATED || d == DUET_D_CONSISTENT ?
+	       DUET_D_UP_TO_DATE : d;
+}
+
 static int duet_hs_connect_dev(struct duet_link *c, struct duet_device *dev)
 {
+	enum duet_disk od;
 	struct duet_state ns;
 	enum duet_sm_rv rv;
 	int err;
@@ -379,6 +391,7 @@ static int duet_hs_connect_dev(struct duet_link *c, struct duet_device *dev)
 		dev->hs_act.act = DUET_UUID_A_CONNECTED;
 	if (!err) {
 		ns = dev->state;
+		od = ns.disk;
 		ns.conn = dev->hs_act.act == DUET_UUID_A_WF_BITMAP_S ?
 				DUET_C_WF_BITMAP_S :
 			  dev->hs_act.act == DUET_UUID_A_WF_BITMAP_T ?
@@ -388,11 +401,18 @@ static int duet_hs_connect_dev(struct duet_link *c, struct duet_device *dev)
 		/* the peer's pause-sync (or resync-after) pauses us too */
 		ns.peer_isp = dev->peer_state.user_isp ||
 			      dev->peer_state.aftr_isp;
+		if (dev->hs_act.act == DUET_UUID_A_CONNECTED &&
+		    dev->backing.bdev && dev->peer_sizes.backing_sect) {
+			ns.disk = duet_hs_same_data(ns.disk);
+			ns.pdsk = duet_hs_same_data(ns.pdsk);
+		}
 		rv = duet_dev_change_state(dev, &ns, DUET_CS_HARD);
 		if (rv < 0) {
 			pr_err("%s: connecting refused: %s\n",
 			       dev->disk->disk_name, duet_sm_rv_str(rv));
 			err = -EACCES;
+		} else if (ns.disk != od && dev->backing.bdev) {
+			duet_md_write_sb(dev);	/* no longer Outdated */
 		}
 	}
 	mutex_unlock(&dev->conf_lock);
@@ -438,7 +458,7 @@ int duet_hs_run(struct duet_link *c)
 /* ---- the link up and down ---------------------------------------------- */
 
 /* A fresh random UUID the tuple does not hold yet (conf_lock held). */
-static void duet_hs_new_current(struct duet_device *dev, bool primary)
+void duet_hs_new_current(struct duet_device *dev, bool primary)
 {
 	u64 u[DUET_UI_NR];
 	int i;

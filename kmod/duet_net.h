@@ -192,6 +192,7 @@ void duet_hs_free(struct duet_link *c);
 int duet_hs_run(struct duet_link *c);
 void duet_hs_link_down(struct duet_link *c);
 void duet_hs_role_changed(struct duet_device *dev, bool forced);
+void duet_hs_new_current(struct duet_device *dev, bool primary);
 
 /* duet_nl_net.c */
 struct nlattr;
@@ -223,6 +224,9 @@ void duet_resync_pause_changed(struct duet_device *dev, enum duet_conn os,
 /* The administrator's commands: DUET_RET_* codes, @text says why */
 u32 duet_resync_pause(struct duet_device *dev, bool pause, char *text,
 		      size_t size);
+u32 duet_resync_invalidate(struct duet_device *dev, char *text, size_t size);
+u32 duet_resync_invalidate_remote(struct duet_device *dev, char *text,
+				  size_t size);
 
 /* duet_asender.c */
 int duet_asender_thread(void *arg);

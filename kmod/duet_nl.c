@@ -751,6 +751,17 @@ static u32 duet_nl_peer_dead(struct duet_req_ctx *r)
 
 /* ---- resync control, one volume (minor) each ------------------------ */
 
+static u32 duet_nl_invalidate(struct duet_req_ctx *r)
+{
+	return duet_resync_invalidate(r->dev, r->text, sizeof(r->text));
+}
+
+static u32 duet_nl_invalidate_remote(struct duet_req_ctx *r)
+{
+	return duet_resync_invalidate_remote(r->dev, r->text,
+					     sizeof(r->text));
+}
+
 static u32 duet_nl_pause_sync(struct duet_req_ctx *r)
 {
 	return duet_resync_pause(r->dev, true, r->text, sizeof(r->text));
@@ -759,6 +770,52 @@ static u32 duet_nl_pause_sync(struct duet_req_ctx *r)
 static u32 duet_nl_resume_sync(struct duet_req_ctx *r)
 {
 	return duet_resync_pause(r->dev, false, r->text, sizeof(r->text));
+}
+
+/*
+ * outdate (drbd.md §8): consistent data marked known stale, in the state
+ * and the meta data (DUET_MDF_OUTDATED), so that it is not promoted
+ * without --force. Refused while Connected (core/sm.c:
+ * DUET_SS_CONNECTED_OUTDATES), as in DRBD: the peer would serve the
+ * same data; and while connecting, since the handshake has reported
+ * the disk state already.
+ */
+static u32 duet_nl_outdate(struct duet_req_ctx *r)
+{
+	struct duet_device *dev = r->dev;
+	struct duet_state ns;
+	enum duet_sm_rv rv;
+	u32 ret = DUET_RET_OK;
+
+	mutex_lock(&dev->conf_lock);
+	if (!dev->backing.bdev) {
+		snprintf(r->text, sizeof(r->text), "%s: no local disk to outdate",
+			 dev->disk->disk_name);
+		ret = DUET_RET_NOT_ATTACHED;
+	} else if (dev->state.conn >= DUET_C_WF_REPORT_PARAMS) {
+		/* connecting counts: the handshake reported our disk already */
+		snprintf(r->text, sizeof(r->text), "%s: %s (%s)",
+			 dev->disk->disk_name,
+			 duet_sm_rv_str(DUET_SS_CONNECTED_OUTDATES),
+			 duet_conn_str(dev->state.conn));
+		ret = DUET_RET_INVALID;
+	} else {
+		ns = dev->state;
+		ns.disk = DUET_D_OUTDATED;
+		rv = duet_dev_change_state(dev, &ns, 0);
+		if (rv < 0) {
+			snprintf(r->text, sizeof(r->text), "%s: %s",
+				 dev->disk->disk_name, duet_sm_rv_str(rv));
+			ret = duet_nl_sm_retcode(rv);
+		} else if (rv == DUET_SS_SUCCESS && duet_md_write_sb(dev)) {
+			snprintf(r->text, sizeof(r->text),
+				 "%s: writing the meta data failed",
+				 dev->disk->disk_name);
+			ret = DUET_RET_INTERNAL;
+		}
+	}
+	mutex_unlock(&dev->conf_lock);
+	return ret;
 }
 
 /* down: demote, detach and delete every minor, then the resource. */
@@ -822,6 +879,10 @@ static const struct duet_nl_cmd duet_nl_cmds[] = {
 	{ DUET_CMD_DISCONNECT, DUET_NEED_RES, NULL, duet_nl_disconnect },
 	{ DUET_CMD_NET_OPTS, DUET_NEED_RES, NULL, duet_nl_net_opts },
 	{ DUET_CMD_PEER_DEAD, DUET_NEED_RES, NULL, duet_nl_peer_dead },
+	{ DUET_CMD_INVALIDATE, DUET_NEED_MINOR, NULL, duet_nl_invalidate },
+	{ DUET_CMD_INVALIDATE_REMOTE, DUET_NEED_MINOR, NULL,
+	  duet_nl_invalidate_remote },
+	{ DUET_CMD_OUTDATE, DUET_NEED_MINOR, NULL, duet_nl_outdate },
 	{ DUET_CMD_PAUSE_SYNC, DUET_NEED_MINOR, NULL, duet_nl_pause_sync },
 	{ DUET_CMD_RESUME_SYNC, DUET_NEED_MINOR, NULL, duet_nl_resume_sync },
 };

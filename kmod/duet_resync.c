@@ -23,8 +23,10 @@
  * application write in flight at that moment or arriving later marks it
  * dirty, and a dirty range is not cleared when its ack comes.
  *
- * pause-sync and resume-sync are here too (user_isp: the source sends
- * nothing while either node has paused).
+ * The administrator's resync commands are here too: pause-sync and
+ * resume-sync (user_isp: the source sends nothing while either node has
+ * paused), invalidate and invalidate-remote (every bit set, the link made
+ * again at once so that the handshake starts the full copy).
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
@@ -271,7 +273,8 @@ int duet_resync_prepare(struct duet_link *c, struct duet_device *dev)
 	init_waitqueue_head(&rs->wait);
 	duet_rs_win_init(&rs->win);
 
-	if (act->full_sync) {
+	/* FULL_SYNC: invalidate or invalidate-remote marked every block */
+	if (act->full_sync || (dev->sb.flags & DUET_MDF_FULL_SYNC)) {
 		spin_lock_irq(&dev->state_lock);
 		duet_bm_set_all(&dev->bm);
 		spin_unlock_irq(&dev->state_lock);
@@ -772,4 +775,194 @@ u32 duet_resync_pause(struct duet_device *dev, bool pause, char *text,
 		duet_link_send_state(dev);
 	}
 	return ret;
+}
+
+/*
+ * Every block out of sync, and so in the meta data (conf_lock held):
+ * the bitmap with every bit set and the superblock with FULL_SYNC, which
+ * the handshake honours (duet_resync_prepare()) until a resync ends.
+ */
+static u32 duet_resync_mark_all(struct duet_device *dev, char *text,
+				size_t size)
+{
+	lockdep_assert_held(&dev->conf_lock);
+	spin_lock_irq(&dev->state_lock);
+	duet_bm_set_all(&dev->bm);
+	spin_unlock_irq(&dev->state_lock);
+	dev->sb.flags |= DUET_MDF_FULL_SYNC;
+	if (duet_al_write_bitmap(dev) || duet_md_write_sb(dev)) {
+		snprintf(text, size,
+			 "%s: writing the bitmap or the superblock to the meta data failed",
+			 dev->disk->disk_name);
+		return DUET_RET_INTERNAL;
+	}
+	return DUET_RET_OK;
+}
+
+/* A resync runs or the handshake is deciding one: not now. */
+static bool duet_resync_busy_conn(enum duet_conn cs)
+{
+	return cs > DUET_C_CONNECTED;
+}
+
+/* Why invalidate is refused, or DUET_RET_OK (conf_lock held). */
+static u32 duet_resync_may_invalidate(struct duet_device *dev,
+				      bool standalone, char *text,
+				      size_t size)
+{
+	const char *name = dev->disk->disk_name;
+	const struct duet_state *s = &dev->state;
+
+	if (!dev->backing.bdev) {
+		snprintf(text, size, "%s: no local disk to invalidate", name);
+		return DUET_RET_NOT_ATTACHED;
+	}
+	if (s->role == DUET_ROLE_PRIMARY && dev->open_cnt) {
+		snprintf(text, size,
+			 "%s: Primary and in use (mounted or open): its data cannot be replaced under its user; close it and demote it first",
+			 name);
+		return DUET_RET_DEVICE_IN_USE;
+	}
+	if (s->role == DUET_ROLE_PRIMARY) {
+		snprintf(text, size,
+			 "%s: a Primary cannot become SyncTarget in this version; demote it first (duetadm secondary)",
+			 name);
+		return DUET_RET_INVALID;
+	}
+	if (standalone)
+		return DUET_RET_OK;
+	if (s->conn < DUET_C_CONNECTED) {
+		snprintf(text, size,
+			 "%s: no peer with UpToDate data is connected (%s): invalidate copies the peer's data; to only mark the disk for the next connect, disconnect first (StandAlone)",
+			 name, duet_conn_str(s->conn));
+		return DUET_RET_NOT_CONNECTED;
+	}
+	if (duet_resync_busy_conn(s->conn)) {
+		snprintf(text, size,
+			 "%s: a resync is running (%s); invalidate when it is over",
+			 name, duet_conn_str(s->conn));
+		return DUET_RET_INVALID;
+	}
+	if (s->pdsk != DUET_D_UP_TO_DATE) {
+		snprintf(text, size,
+			 "%s: the connected peer's disk is %s, not UpToDate: there is no good data to take",
+			 name, duet_disk_str(s->pdsk));
+		return DUET_RET_NEED_UP_TO_DATE;
+	}
+	return DUET_RET_OK;
+}
+
+/*
+ * invalidate (drbd.md §8): this node's data is to be replaced by the
+ * peer's. As in DRBD 8.4: Connected to a peer whose disk is UpToDate, the
+ * disk becomes Inconsistent with every bit set (in the meta data), and
+ * the link is made again at once (TearDown); the handshake then makes
+ * this node SyncTarget whatever the UUIDs say (equal UUIDs: the disk
+ * states decide, uuid.h step 2; a Primary peer: rule 50) and the whole
+ * disk is copied. StandAlone (and Secondary), the disk is only marked so,
+ * and the copy starts with the next connect. Refused otherwise.
+ */
+u32 duet_resync_invalidate(struct duet_device *dev, char *text, size_t size)
+{
+	struct duet_link *c = dev->res->link;
+	bool standalone = !c || READ_ONCE(c->refused);
+	const char *name = dev->disk->disk_name;
+	struct duet_state ns;
+	enum duet_sm_rv rv;
+	u32 ret;
+
+	mutex_lock(&dev->conf_lock);
+	ret = duet_resync_may_invalidate(dev, standalone, text, size);
+	if (ret == DUET_RET_OK) {
+		ns = dev->state;
+		ns.disk = DUET_D_INCONSISTENT;
+		rv = duet_dev_change_state(dev, &ns, 0);
+		if (rv < 0) {
+			snprintf(text, size, "%s: %s", name,
+				 duet_sm_rv_str(rv));
+			ret = DUET_RET_INVALID;
+		}
+	}
+	if (ret == DUET_RET_OK)
+		ret = duet_resync_mark_all(dev, text, size);
+	mutex_unlock(&dev->conf_lock);
+	if (ret != DUET_RET_OK)
+		return ret;
+	if (standalone) {
+		pr_info("%s: invalidated: Inconsistent, every block out of sync; the copy from the peer starts at the next connect\n",
+			name);
+		return DUET_RET_OK;
+	}
+	pr_info("%s: invalidated: Inconsistent, every block out of sync; reconnecting to take the peer's data\n",
+		name);
+	duet_link_lost(c, DUET_WHY_RESYNC,
+		       "invalidate: %s becomes SyncTarget of a full resync",
+		       name);
+	return DUET_RET_OK;
+}
+
+/*
+ * invalidate-remote (drbd.md §8): the peer's data is to be replaced by
+ * ours. Connected, our disk UpToDate, the peer not Primary (it could not
+ * become SyncTarget in this version): a new data generation here
+ * (duet_uuid_new_current()), every bit set (in the meta data), and the
+ * link made again at once; the handshake finds the peer at our old
+ * generation (rule 70, or 80 when our bitmap slot was taken) and makes us
+ * SyncSource of a full resync.
+ */
+u32 duet_resync_invalidate_remote(struct duet_device *dev, char *text,
+				  size_t size)
+{
+	struct duet_link *c = dev->res->link;
+	const char *name = dev->disk->disk_name;
+	const struct duet_state *s = &dev->state;
+	struct duet_state ns;
+	u32 ret = DUET_RET_OK;
+
+	mutex_lock(&dev->conf_lock);
+	if (!dev->backing.bdev) {
+		snprintf(text, size, "%s: no local disk: nothing to copy to the peer",
+			 name);
+		ret = DUET_RET_NOT_ATTACHED;
+	} else if (!c || READ_ONCE(c->refused) || s->conn < DUET_C_CONNECTED) {
+		snprintf(text, size,
+			 "%s: not connected (%s): invalidate-remote needs a Connected peer",
+			 name, duet_conn_str(s->conn));
+		ret = DUET_RET_NOT_CONNECTED;
+	} else if (duet_resync_busy_conn(s->conn)) {
+		snprintf(text, size,
+			 "%s: a resync is running (%s); invalidate-remote when it is over",
+			 name, duet_conn_str(s->conn));
+		ret = DUET_RET_INVALID;
+	} else if (s->disk != DUET_D_UP_TO_DATE) {
+		snprintf(text, size,
+			 "%s: the local disk is %s: only UpToDate data may replace the peer's",
+			 name, duet_disk_str(s->disk));
+		ret = DUET_RET_NEED_UP_TO_DATE;
+	} else if (s->pdsk < DUET_D_INCONSISTENT || s->pdsk == DUET_D_UNKNOWN) {
+		snprintf(text, size, "%s: the peer has no disk (%s)", name,
+			 duet_disk_str(s->pdsk));
+		ret = DUET_RET_INVALID;
+	} else if (s->peer == DUET_ROLE_PRIMARY) {
+		snprintf(text, size,
+			 "%s: the peer is Primary: a Primary cannot become SyncTarget in this version; demote the peer first",
+			 name);
+		ret = DUET_RET_INVALID;
+	}
+	if (ret == DUET_RET_OK) {
+		duet_hs_new_current(dev, s->role == DUET_ROLE_PRIMARY);
+		ns = dev->state;
+		ns.pdsk = DUET_D_INCONSISTENT;
+		duet_dev_change_state(dev, &ns, DUET_CS_HARD);
+		ret = duet_resync_mark_all(dev, text, size);
+	}
+	mutex_unlock(&dev->conf_lock);
+	if (ret != DUET_RET_OK)
+		return ret;
+	pr_info("%s: the peer's data invalidated: new data generation, every block out of sync; reconnecting to copy all to the peer\n",
+		name);
+	duet_link_lost(c, DUET_WHY_RESYNC,
+		       "invalidate-remote: %s becomes SyncSource of a full resync",
+		       name);
+	return DUET_RET_OK;
 }
