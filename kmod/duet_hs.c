@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 
 #include "duet.h"
+#include "uapi/duet_genl.h"
 #include "core/uuid.h"
 
 /* ---- authentication --------------------------------------------------- */
@@ -509,4 +510,222 @@ void duet_hs_role_changed(struct duet_device *dev, bool forced)
 	memcpy(u, dev->sb.uuid, sizeof(u));
 	duet_uuid_set_primary(u, dev->state.role == DUET_ROLE_PRIMARY);
 	duet_hs_store_uuids(dev, u);
+}
+
+/* ---- new-current-uuid ------------------------------------------------- */
+
+/* The bitmap cleared, in memory and in the meta data (conf_lock held). */
+static int duet_hs_clear_bitmap(struct duet_device *dev)
+{
+	spin_lock_irq(&dev->state_lock);
+	duet_bm_clear_all(&dev->bm);
+	spin_unlock_irq(&dev->state_lock);
+	dev->sb.flags &= ~DUET_MDF_FULL_SYNC;
+	return duet_al_write_bitmap(dev);
+}
+
+/* Our new current UUID to the peer, flagged "skip the initial sync". */
+static int duet_hs_send_skip(struct duet_link *c, struct duet_device *dev,
+			     const u64 *u)
+{
+	struct duet_wire_pkt pkt = { };
+	int rv = -ENOTCONN;
+
+	pkt.hdr.type = DUET_P_UUIDS;
+	pkt.hdr.volume = dev->volume;
+	memcpy(pkt.u.uuids.uuid, u, sizeof(pkt.u.uuids.uuid));
+	pkt.u.uuids.flags = DUET_UF_SKIP_INITIAL_SYNC;
+	mutex_lock(&c->data_mu);
+	if (READ_ONCE(c->live))
+		rv = duet_sock_send(c, c->data, &pkt, NULL, 0);
+	mutex_unlock(&c->data_mu);
+	return rv;
+}
+
+/*
+ * Can the initial sync of this connected pair be skipped (conf_lock
+ * held)? Both sides just created and Inconsistent, the link live.
+ */
+static bool duet_hs_may_skip(struct duet_device *dev, struct duet_link *c)
+{
+	const struct duet_state *s = &dev->state;
+
+	return READ_ONCE(c->live) && s->conn == DUET_C_CONNECTED &&
+	       s->disk == DUET_D_INCONSISTENT &&
+	       s->pdsk == DUET_D_INCONSISTENT &&
+	       duet_uuid_just_created(dev->sb.uuid) &&
+	       duet_uuid_just_created(dev->peer_uuids.uuid);
+}
+
+/* The skip on this node (conf_lock held): UpToDate, nothing out of sync. */
+static u32 duet_hs_skip(struct duet_device *dev, u64 *u, char *text,
+			size_t size)
+{
+	const char *name = dev->disk->disk_name;
+	struct duet_state ns;
+	enum duet_sm_rv rv;
+	int i, err = DUET_UUID_E_RANDOM;
+
+	memcpy(u, dev->sb.uuid, DUET_UI_NR * sizeof(*u));
+	for (i = 0; i < 8 && err == DUET_UUID_E_RANDOM; i++)
+		err = duet_uuid_skip_initial_sync(u, get_random_u64());
+	if (err) {
+		snprintf(text, size, "%s: no new UUID could be made (%d)", name,
+			 err);
+		return DUET_RET_INTERNAL;
+	}
+	ns = dev->state;
+	ns.disk = DUET_D_UP_TO_DATE;
+	ns.pdsk = DUET_D_UP_TO_DATE;
+	rv = duet_dev_change_state(dev, &ns, 0);
+	if (rv < 0) {
+		snprintf(text, size, "%s: %s", name, duet_sm_rv_str(rv));
+		return DUET_RET_INVALID;
+	}
+	memcpy(dev->sb.uuid, u, sizeof(dev->sb.uuid));
+	if (duet_hs_clear_bitmap(dev) || duet_md_write_sb(dev)) {
+		snprintf(text, size,
+			 "%s: writing the bitmap or the superblock to the meta data failed",
+			 name);
+		return DUET_RET_INTERNAL;
+	}
+	return DUET_RET_OK;
+}
+
+/*
+ * new-current-uuid (drbd.md §8), DRBD 8.4's rules. StandAlone: a new
+ * current UUID (duet_uuid_new_current()); with @clear_bitmap the bitmap
+ * UUID first goes to the history and the bitmap is cleared, so the old
+ * generation counts as identical to the new one (the administrator says
+ * the peer holds the same data). Connected, only with @clear_bitmap on
+ * just-created meta data of an Inconsistent/Inconsistent pair: the
+ * initial sync is skipped (duet_uuid_skip_initial_sync()), this node is
+ * UpToDate with an empty bitmap and sends its UUIDS flagged
+ * SKIP_INITIAL_SYNC on the live link; the peer adopts the UUID
+ * (duet_hs_peer_uuids()). Refused in every other state.
+ */
+u32 duet_hs_new_current_uuid(struct duet_device *dev, bool clear_bitmap,
+			     char *text, size_t size)
+{
+	struct duet_link *c = dev->res->link;
+	bool standalone = !c || READ_ONCE(c->refused);
+	const char *name = dev->disk->disk_name;
+	char str[DUET_UUID_FORMAT_LEN + 1];
+	u64 u[DUET_UI_NR];
+	u32 ret = DUET_RET_OK;
+	int i, err = DUET_UUID_E_RANDOM;
+
+	mutex_lock(&dev->conf_lock);
+	if (!dev->backing.bdev) {
+		snprintf(text, size, "%s: no local disk (its meta data holds the UUIDs)",
+			 name);
+		ret = DUET_RET_NOT_ATTACHED;
+	} else if (!standalone && !clear_bitmap) {
+		snprintf(text, size,
+			 "%s: the resource has a network configuration (%s): disconnect first, or use --clear-bitmap on a new Connected pair to skip its initial sync",
+			 name, duet_conn_str(dev->state.conn));
+		ret = DUET_RET_NET_CONFIGURED;
+	} else if (!standalone && !duet_hs_may_skip(dev, c)) {
+		snprintf(text, size,
+			 "%s: the initial sync can be skipped only on just-created meta data of a Connected Inconsistent/Inconsistent pair (here %s %s/%s%s); otherwise disconnect first",
+			 name, duet_conn_str(dev->state.conn),
+			 duet_disk_str(dev->state.disk),
+			 duet_disk_str(dev->state.pdsk),
+			 duet_uuid_just_created(dev->sb.uuid) ? "" :
+			 ", meta data not new");
+		ret = DUET_RET_NET_CONFIGURED;
+	} else if (!standalone) {
+		ret = duet_hs_skip(dev, u, text, size);
+	} else {
+		memcpy(u, dev->sb.uuid, sizeof(u));
+		if (clear_bitmap)
+			duet_uuid_resync_end_source(u);
+		for (i = 0; i < 8 && err == DUET_UUID_E_RANDOM; i++)
+			err = duet_uuid_new_current(u, get_random_u64(),
+					dev->state.role == DUET_ROLE_PRIMARY);
+		if (err < 0) {
+			snprintf(text, size, "%s: no new UUID could be made (%d)",
+				 name, err);
+			ret = DUET_RET_INTERNAL;
+		} else {
+			memcpy(dev->sb.uuid, u, sizeof(dev->sb.uuid));
+			if ((clear_bitmap && duet_hs_clear_bitmap(dev)) ||
+			    duet_md_write_sb(dev)) {
+				snprintf(text, size,
+					 "%s: writing the meta data failed", name);
+				ret = DUET_RET_INTERNAL;
+			}
+		}
+	}
+	mutex_unlock(&dev->conf_lock);
+	if (ret != DUET_RET_OK)
+		return ret;
+	duet_uuid_format(u, str, sizeof(str));
+	if (standalone) {
+		pr_info("%s: new current UUID: %s%s\n", name, str,
+			clear_bitmap ? ", bitmap cleared" : "");
+		return DUET_RET_OK;
+	}
+	pr_info("%s: initial sync skipped: new current UUID %s, bitmap cleared, UpToDate; the peer adopts the UUID\n",
+		name, str);
+	if (duet_hs_send_skip(c, dev, u))
+		duet_link_lost(c, DUET_WHY_NETWORK,
+			       "sending the skip of the initial sync failed");
+	return DUET_RET_OK;
+}
+
+/*
+ * UUIDS on a live link (receiver thread): the peer skipped the initial
+ * sync (new-current-uuid --clear-bitmap). Our meta data is just created
+ * too and Inconsistent: take its current UUID (duet_uuid_adopt_skip()),
+ * clear the bitmap, UpToDate without a sync. Anything else cannot be
+ * adopted: the link is made again and the handshake decides.
+ */
+int duet_hs_peer_uuids(struct duet_link *c, const struct duet_wire_pkt *pkt)
+{
+	struct duet_device *dev = duet_link_dev(c, pkt->hdr.volume);
+	const struct duet_wire_uuids *pu = &pkt->u.uuids;
+	char str[DUET_UUID_FORMAT_LEN + 1];
+	u64 u[DUET_UI_NR];
+	struct duet_state ns;
+	bool ok = false;
+	int err = 0;
+
+	if (!dev || !(pu->flags & DUET_UF_SKIP_INITIAL_SYNC)) {
+		c->proto_errors++;
+		pr_err("duet: %s: %s sent UUIDS (flags 0x%x) on the live link, which only a skip of the initial sync may\n",
+		       c->res->name, c->peer_str, pu->flags);
+		return -EPROTO;
+	}
+	mutex_lock(&dev->conf_lock);
+	memcpy(u, dev->sb.uuid, sizeof(u));
+	if (dev->backing.bdev && dev->state.conn == DUET_C_CONNECTED &&
+	    dev->state.disk == DUET_D_INCONSISTENT &&
+	    !duet_uuid_adopt_skip(u, pu->uuid[DUET_UI_CURRENT])) {
+		ns = dev->state;
+		ns.disk = DUET_D_UP_TO_DATE;
+		ns.pdsk = DUET_D_UP_TO_DATE;
+		ok = duet_dev_change_state(dev, &ns, DUET_CS_HARD) > 0;
+	}
+	if (ok) {
+		memcpy(dev->sb.uuid, u, sizeof(dev->sb.uuid));
+		memcpy(dev->peer_uuids.uuid, pu->uuid,
+		       sizeof(dev->peer_uuids.uuid));
+		dev->peer_uuids.bits_set = 0;
+		err = duet_hs_clear_bitmap(dev);
+		if (!err)
+			err = duet_md_write_sb(dev);
+	}
+	mutex_unlock(&dev->conf_lock);
+	if (!ok) {
+		pr_warn("%s: the peer skipped the initial sync, but this node's meta data is not new and Inconsistent: reconnecting to decide\n",
+			dev->disk->disk_name);
+		duet_link_lost(c, DUET_WHY_RESYNC,
+			       "the skip of the initial sync cannot be adopted");
+		return 0;
+	}
+	duet_uuid_format(u, str, sizeof(str));
+	pr_info("%s: initial sync skipped by the peer: adopted its current UUID %s, bitmap cleared, UpToDate%s\n",
+		dev->disk->disk_name, str, err ? " (meta data not written!)" : "");
+	return 0;
 }

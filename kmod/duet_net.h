@@ -193,6 +193,11 @@ int duet_hs_run(struct duet_link *c);
 void duet_hs_link_down(struct duet_link *c);
 void duet_hs_role_changed(struct duet_device *dev, bool forced);
 void duet_hs_new_current(struct duet_device *dev, bool primary);
+/* new-current-uuid [--clear-bitmap]; a DUET_RET_* code, @text says why */
+u32 duet_hs_new_current_uuid(struct duet_device *dev, bool clear_bitmap,
+			     char *text, size_t size);
+/* UUIDS on a live link: the peer skipped the initial sync (receiver) */
+int duet_hs_peer_uuids(struct duet_link *c, const struct duet_wire_pkt *pkt);
 
 /* duet_nl_net.c */
 struct nlattr;

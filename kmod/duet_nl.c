@@ -72,6 +72,7 @@ static const struct nla_policy duet_disk_policy[DUET_DISK_A_MAX + 1] = {
 static const struct nla_policy duet_flag_policy[DUET_FLAG_A_MAX + 1] = {
 	[DUET_FLAG_A_FORCE] = { .type = NLA_FLAG },
 	[DUET_FLAG_A_DISCARD_MY_DATA] = { .type = NLA_FLAG },
+	[DUET_FLAG_A_CLEAR_BITMAP] = { .type = NLA_FLAG },
 };
 
 /* Top level: each object is a nest, validated by its own policy. */
@@ -772,6 +773,13 @@ static u32 duet_nl_resume_sync(struct duet_req_ctx *r)
 	return duet_resync_pause(r->dev, false, r->text, sizeof(r->text));
 }
 
+static u32 duet_nl_new_c_uuid(struct duet_req_ctx *r)
+{
+	return duet_hs_new_current_uuid(r->dev,
+					r->flags[DUET_FLAG_A_CLEAR_BITMAP] != NULL,
+					r->text, sizeof(r->text));
+}
+
 /*
  * outdate (drbd.md §8): consistent data marked known stale, in the state
  * and the meta data (DUET_MDF_OUTDATED), so that it is not promoted
@@ -885,6 +893,7 @@ static const struct duet_nl_cmd duet_nl_cmds[] = {
 	{ DUET_CMD_OUTDATE, DUET_NEED_MINOR, NULL, duet_nl_outdate },
 	{ DUET_CMD_PAUSE_SYNC, DUET_NEED_MINOR, NULL, duet_nl_pause_sync },
 	{ DUET_CMD_RESUME_SYNC, DUET_NEED_MINOR, NULL, duet_nl_resume_sync },
+	{ DUET_CMD_NEW_C_UUID, DUET_NEED_MINOR, NULL, duet_nl_new_c_uuid },
 };
 
 static int duet_nl_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1108,6 +1117,8 @@ static const struct genl_ops duet_genl_ops[] = {
 	{ .cmd = DUET_CMD_PAUSE_SYNC, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = DUET_CMD_RESUME_SYNC, .doit = duet_nl_doit,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = DUET_CMD_NEW_C_UUID, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = DUET_CMD_PEER_DEAD, .doit = duet_nl_doit,
 	  .flags = GENL_ADMIN_PERM },

@@ -377,6 +377,9 @@ int duet_recv_thread(void *arg)
 		case DUET_P_STATE:
 			rv = duet_link_peer_state(c, &pkt);
 			break;
+		case DUET_P_UUIDS:
+			rv = duet_hs_peer_uuids(c, &pkt);
+			break;
 		default:
 			rv = duet_recv_bad(c, "%s not handled by this version",
 					   duet_wire_type_str(pkt.hdr.type));
