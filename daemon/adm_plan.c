@@ -309,6 +309,65 @@ void adm_plan_secondary(struct adm_plan *p, const struct dconf_resource *r)
 	ctx_res(m, r);
 }
 
+void adm_plan_net_options(struct adm_plan *p, const struct dconf_config *cfg,
+			  const struct dconf_resource *r)
+{
+	struct adm_msg *m = adm_plan_add(p, DUET_CMD_NET_OPTS,
+					 "%s: change network options", r->name);
+
+	ctx_res(m, r);
+	net_conf(m, cfg, r, false);
+}
+
+void adm_plan_peer_dead(struct adm_plan *p, const struct dconf_resource *r)
+{
+	const struct dconf_host *peer = dconf_peer_host(r);
+	struct adm_msg *m = adm_plan_add(p, DUET_CMD_PEER_DEAD,
+					 "%s: %s is dead: drop the connection now",
+					 r->name, peer ? peer->name : "the peer");
+
+	ctx_res(m, r);
+}
+
+/* What each per-volume command does, for the dry run's comment. */
+static const char *volume_cmd_text(int cmd, const struct adm_flags *f)
+{
+	switch (cmd) {
+	case DUET_CMD_INVALIDATE:
+		return "replace the local data with the peer's (full resync as SyncTarget)";
+	case DUET_CMD_INVALIDATE_REMOTE:
+		return "replace the peer's data with the local data (full resync as SyncSource)";
+	case DUET_CMD_OUTDATE:
+		return "mark the local data Outdated";
+	case DUET_CMD_PAUSE_SYNC:
+		return "pause the resync";
+	case DUET_CMD_RESUME_SYNC:
+		return "resume the resync";
+	case DUET_CMD_NEW_C_UUID:
+		return f && f->clear_bitmap ?
+		       "new current UUID, bitmap cleared (skips the initial sync of a new connected pair)" :
+		       "new current UUID";
+	default:
+		return "?";
+	}
+}
+
+void adm_plan_volumes(struct adm_plan *p, int cmd, const struct dconf_resource *r,
+		      const struct adm_flags *f)
+{
+	const struct dconf_volume *vols[MAX_VOLS];
+	size_t n = adm_local_volumes(r, vols, MAX_VOLS);
+
+	for (size_t i = 0; i < n; i++) {
+		struct adm_msg *m = adm_plan_add(p, cmd, "%s: minor %d: %s", r->name,
+						 vols[i]->minor, volume_cmd_text(cmd, f));
+
+		ctx_minor(m, vols[i]);
+		if (cmd == DUET_CMD_NEW_C_UUID && f && f->clear_bitmap)
+			adm_put_flag(adm_msg_nest(m, DUET_A_FLAGS), DUET_FLAG_A_CLEAR_BITMAP);
+	}
+}
+
 void adm_plan_get(struct adm_plan *p, int cmd, const char *res)
 {
 	struct adm_msg *m = adm_plan_add(p, cmd, "%s of %s",
@@ -476,12 +535,7 @@ void adm_plan_adjust(struct adm_plan *p, const struct dconf_config *cfg,
 			disconnect(p, r, false);
 			connect_(p, cfg, r, f);
 		} else if (!same(&want, with_net, DUET_A_NET_CONF)) {
-			struct adm_msg *m = adm_plan_add(p, DUET_CMD_NET_OPTS,
-							 "%s: change network options",
-							 r->name);
-
-			ctx_res(m, r);
-			net_conf(m, cfg, r, false);
+			adm_plan_net_options(p, cfg, r);
 		}
 		adm_msg_free(&addrs);
 	}

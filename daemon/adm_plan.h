@@ -19,6 +19,7 @@
 struct adm_flags {
 	bool force;		/* primary, detach, disconnect */
 	bool discard_my_data;	/* connect (also from the net section) */
+	bool clear_bitmap;	/* new-current-uuid */
 };
 
 /* new resource, new minors, attach, connect */
@@ -36,6 +37,19 @@ void adm_plan_disconnect(struct adm_plan *p, const struct dconf_resource *r,
 void adm_plan_primary(struct adm_plan *p, const struct dconf_resource *r,
 		      const struct adm_flags *f);
 void adm_plan_secondary(struct adm_plan *p, const struct dconf_resource *r);
+/* the net options of the file for a connected resource (NET_OPTS) */
+void adm_plan_net_options(struct adm_plan *p, const struct dconf_config *cfg,
+			  const struct dconf_resource *r);
+/* the membership daemon's word: the peer is dead (PEER_DEAD) */
+void adm_plan_peer_dead(struct adm_plan *p, const struct dconf_resource *r);
+
+/*
+ * Resync control, one request per local volume (its minor):
+ * DUET_CMD_INVALIDATE, INVALIDATE_REMOTE, OUTDATE, PAUSE_SYNC,
+ * RESUME_SYNC or NEW_C_UUID (F->clear_bitmap: flags.clear-bitmap).
+ */
+void adm_plan_volumes(struct adm_plan *p, int cmd, const struct dconf_resource *r,
+		      const struct adm_flags *f);
 
 /* A GET_STATUS / GET_CONFIG dump request for RES (NULL: everything). */
 void adm_plan_get(struct adm_plan *p, int cmd, const char *res);

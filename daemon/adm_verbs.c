@@ -108,6 +108,16 @@ int adm_verb_netlink(struct adm_ctx *c, const char *verb)
 	struct adm_flags f = {
 		.force = c->opts & ADM_OPT_FORCE,
 		.discard_my_data = c->opts & ADM_OPT_DISCARD,
+		.clear_bitmap = c->opts & ADM_OPT_CLEAR_BM,
+	};
+	/* the resync-control verbs: one request per local volume */
+	static const struct { const char *verb; int cmd; } per_volume[] = {
+		{ "invalidate", DUET_CMD_INVALIDATE },
+		{ "invalidate-remote", DUET_CMD_INVALIDATE_REMOTE },
+		{ "outdate", DUET_CMD_OUTDATE },
+		{ "pause-sync", DUET_CMD_PAUSE_SYNC },
+		{ "resume-sync", DUET_CMD_RESUME_SYNC },
+		{ "new-current-uuid", DUET_CMD_NEW_C_UUID },
 	};
 	int rc, lrc = ADM_EXIT_OK;
 
@@ -130,6 +140,13 @@ int adm_verb_netlink(struct adm_ctx *c, const char *verb)
 			adm_plan_primary(&p, r, &f);
 		else if (strcmp(verb, "secondary") == 0)
 			adm_plan_secondary(&p, r);
+		else if (strcmp(verb, "net-options") == 0)
+			adm_plan_net_options(&p, c->cfg, r);
+		else if (strcmp(verb, "peer-dead") == 0)
+			adm_plan_peer_dead(&p, r);
+		for (size_t k = 0; k < sizeof(per_volume) / sizeof(per_volume[0]); k++)
+			if (strcmp(verb, per_volume[k].verb) == 0)
+				adm_plan_volumes(&p, per_volume[k].cmd, r, &f);
 	}
 	rc = run_plan(c, &p);
 	/*

@@ -87,6 +87,73 @@ static const struct verb verbs[] = {
 	{ "secondary", V_RES, 0, adm_verb_netlink,
 	  "demote the resource to Secondary",
 	  "Sends SECONDARY. Fails while the device is open.\n" },
+	{ "invalidate", V_RES, 0, adm_verb_netlink,
+	  "replace the local data with the peer's (full resync)",
+	  "Sends INVALIDATE for each local volume. Connected to a peer whose disk\n"
+	  "is UpToDate: the local disk becomes Inconsistent with every block out of\n"
+	  "sync (written to the meta-data), the connection is made again at once,\n"
+	  "and this node becomes SyncTarget of a resync that copies everything.\n"
+	  "StandAlone (and Secondary), the disk is only marked so and the copy\n"
+	  "starts at the next connect (DRBD 8.4's behaviour). Refused on a Primary\n"
+	  "(a Primary in use keeps its data; demote first), while waiting for the\n"
+	  "peer (WFConnection), during a resync, and when the peer's disk is not\n"
+	  "UpToDate.\n" },
+	{ "invalidate-remote", V_RES, 0, adm_verb_netlink,
+	  "replace the peer's data with the local data (full resync)",
+	  "Sends INVALIDATE_REMOTE for each local volume. Needs Connected and an\n"
+	  "UpToDate local disk: a new current UUID here, every block out of sync\n"
+	  "(written to the meta-data), the connection made again at once; this\n"
+	  "node becomes SyncSource of a resync that copies everything. Refused\n"
+	  "while not Connected, during a resync, when the local disk is not\n"
+	  "UpToDate, and when the peer is Primary (demote it first).\n" },
+	{ "outdate", V_RES, 0, adm_verb_netlink,
+	  "mark the local data Outdated",
+	  "Sends OUTDATE for each local volume: the disk state becomes Outdated, in\n"
+	  "the meta-data too, so that primary needs --force to use it. Refused\n"
+	  "while Connected (the peer would serve the same data), on a Primary, and\n"
+	  "for a disk without consistent data (Inconsistent).\n" },
+	{ "pause-sync", V_RES, 0, adm_verb_netlink,
+	  "pause the resync (PausedSyncS/PausedSyncT)",
+	  "Sends PAUSE_SYNC for each local volume: the user_isp flag ('u' in\n"
+	  "/proc/duet). The SyncSource sends nothing while either node has paused;\n"
+	  "both show PausedSyncS/PausedSyncT. The flag stays, across reconnects,\n"
+	  "until resume-sync: a resync that begins while it is set begins paused.\n"
+	  "Refused when this node has paused already.\n" },
+	{ "resume-sync", V_RES, 0, adm_verb_netlink,
+	  "resume the resync paused by pause-sync",
+	  "Sends RESUME_SYNC for each local volume: the resync goes on where it\n"
+	  "stopped. Refused when this node has not paused it (a pause of the peer\n"
+	  "ends with resume-sync on the peer).\n" },
+	{ "new-current-uuid", V_RES, ADM_OPT_CLEAR_BM, adm_verb_netlink,
+	  "new data generation; --clear-bitmap skips the initial sync",
+	  "Sends NEW_C_UUID for each local volume. StandAlone: the current UUID in\n"
+	  "the meta-data becomes a new random one and the old one moves to the\n"
+	  "bitmap slot (a peer still at it resyncs what the bitmap records);\n"
+	  "--clear-bitmap first moves the bitmap UUID to the history and clears the\n"
+	  "bitmap: the administrator says the peer holds the same data.\n"
+	  "On a new pair (just-created meta-data on both nodes, Connected,\n"
+	  "Inconsistent/Inconsistent), --clear-bitmap skips the initial sync: this\n"
+	  "node becomes UpToDate with an empty bitmap, the peer adopts the new UUID\n"
+	  "and becomes UpToDate too, nothing is copied. Run it on one node, before\n"
+	  "mkfs. Refused otherwise while a network configuration exists\n"
+	  "(disconnect first).\n" },
+	{ "net-options", V_RES, 0, adm_verb_netlink,
+	  "change the net options of a connected resource to the file's",
+	  "Sends NET_OPTS with the net section of the configuration file (every\n"
+	  "option, defaults included), as adjust does when only net options\n"
+	  "differ. protocol applies to the next write; timeout, connect-int,\n"
+	  "ping-int, ping-timeout and ko-count at once; the after-sb and\n"
+	  "rr-conflict policies at the next handshake (change them on both nodes:\n"
+	  "the handshake refuses policies that do not match). cram-hmac-alg,\n"
+	  "shared-secret and data-integrity-alg change only with disconnect and\n"
+	  "connect. Refused when the resource has no network configuration.\n" },
+	{ "peer-dead", V_RES, 0, adm_verb_netlink,
+	  "drop the connection now: the peer is known to be dead",
+	  "Sends PEER_DEAD: the kernel drops the connection at once (Timeout), as\n"
+	  "if ping-timeout had expired, and goes on trying to connect (the peer\n"
+	  "may come back). The membership daemon duetd and fencing scripts run\n"
+	  "this when they know that the peer is dead, so that nothing waits for\n"
+	  "the ping timeout. Refused when the resource is StandAlone.\n" },
 	{ "role", V_RES, 0, adm_verb_show,
 	  "print local/peer role (Primary/Secondary)", NULL },
 	{ "cstate", V_RES, 0, adm_verb_show,
@@ -164,7 +231,7 @@ static void usage(FILE *out)
 		"\n"
 		"Verbs:\n");
 	for (size_t i = 0; i < NVERBS; i++)
-		fprintf(out, "  %-14s %s\n", verbs[i].name, verbs[i].summary);
+		fprintf(out, "  %-17s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(out,
 		"\n"
 		"Options:\n"
@@ -174,6 +241,7 @@ static void usage(FILE *out)
 		"      --hostname NAME    act as host NAME (default: uname -n)\n"
 		"      --force            create-md, detach, disconnect, primary\n"
 		"      --discard-my-data  up, connect, adjust: be the split-brain victim\n"
+		"      --clear-bitmap     new-current-uuid: clear the bitmap too\n"
 		"  -s, --statistics       status: with the counters\n"
 		"      --json             status: as JSON\n"
 		"  -v, --verbose          dump: with defaults and where each value is from\n"
@@ -186,9 +254,10 @@ static void usage(FILE *out)
 
 static void verb_usage(FILE *out, const struct verb *v)
 {
-	fprintf(out, "usage: duetadm [-c FILE] [-d] [--hostname NAME] %s%s%s%s%s%s %s\n\n",
+	fprintf(out, "usage: duetadm [-c FILE] [-d] [--hostname NAME] %s%s%s%s%s%s%s %s\n\n",
 		v->name,
 		v->opts & ADM_OPT_FORCE ? " [--force]" : "",
+		v->opts & ADM_OPT_CLEAR_BM ? " [--clear-bitmap]" : "",
 		v->opts & ADM_OPT_DISCARD ? " [--discard-my-data]" : "",
 		v->opts & ADM_OPT_STATS ? " [--statistics]" : "",
 		v->opts & ADM_OPT_JSON ? " [--json]" : "",
@@ -296,13 +365,14 @@ static const char *opt_name(unsigned o)
 	case ADM_OPT_DISCARD: return "--discard-my-data";
 	case ADM_OPT_VERBOSE: return "--verbose";
 	case ADM_OPT_STATS: return "--statistics";
+	case ADM_OPT_CLEAR_BM: return "--clear-bitmap";
 	default: return "?";
 	}
 }
 
 int main(int argc, char **argv)
 {
-	enum { O_HOSTNAME = 256, O_FORCE, O_JSON, O_DISCARD };
+	enum { O_HOSTNAME = 256, O_FORCE, O_JSON, O_DISCARD, O_CLEAR_BM };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'd' },
@@ -310,6 +380,7 @@ int main(int argc, char **argv)
 		{ "force", no_argument, NULL, O_FORCE },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "discard-my-data", no_argument, NULL, O_DISCARD },
+		{ "clear-bitmap", no_argument, NULL, O_CLEAR_BM },
 		{ "statistics", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -332,6 +403,7 @@ int main(int argc, char **argv)
 		case O_FORCE: c.opts |= ADM_OPT_FORCE; break;
 		case O_JSON: c.opts |= ADM_OPT_JSON; break;
 		case O_DISCARD: c.opts |= ADM_OPT_DISCARD; break;
+		case O_CLEAR_BM: c.opts |= ADM_OPT_CLEAR_BM; break;
 		case 's': c.opts |= ADM_OPT_STATS; break;
 		case 'v': c.opts |= ADM_OPT_VERBOSE; break;
 		case 'h': help = true; break;
@@ -377,7 +449,7 @@ int main(int argc, char **argv)
 		verb_usage(stdout, v);
 		return ADM_EXIT_OK;
 	}
-	for (unsigned o = 1; o <= ADM_OPT_STATS; o <<= 1)
+	for (unsigned o = 1; o <= ADM_OPT_LAST; o <<= 1)
 		if ((c.opts & o) && !(v->opts & o)) {
 			adm_err("%s does not take %s (duetadm help %s)", v->name,
 				opt_name(o), v->name);

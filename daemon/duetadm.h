@@ -30,6 +30,8 @@ enum {
 	ADM_OPT_DISCARD = 1 << 2,
 	ADM_OPT_VERBOSE = 1 << 3,
 	ADM_OPT_STATS = 1 << 4,
+	ADM_OPT_CLEAR_BM = 1 << 5,
+	ADM_OPT_LAST = ADM_OPT_CLEAR_BM,
 };
 
 struct adm_ctx {

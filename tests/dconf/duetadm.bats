@@ -150,6 +150,28 @@ golden() {
 	golden primary-two -- -c $C/multi.conf --hostname bob -d primary data logs
 }
 
+@test "invalidate, invalidate-remote, outdate, pause-sync, resume-sync: one request per volume" {
+	golden invalidate -- -c $C/multi.conf --hostname alice -d invalidate data
+	golden invalidate-remote -- -c ha.d/duet.conf --hostname alice -d invalidate-remote r0
+	golden outdate -- -c $C/multi.conf --hostname bob -d outdate data logs
+	golden pause-sync -- -c ha.d/duet.conf --hostname bob -d pause-sync r0
+	golden resume-sync -- -c ha.d/duet.conf --hostname bob -d resume-sync r0
+}
+
+@test "new-current-uuid, with --clear-bitmap to skip the initial sync" {
+	golden new-current-uuid -- -c ha.d/duet.conf --hostname alice -d new-current-uuid r0
+	golden new-current-uuid-clear -- -c $C/multi.conf --hostname alice -d new-current-uuid --clear-bitmap data
+	golden help-new-current-uuid -- help new-current-uuid
+	run -2 "$DUETADM" -c ha.d/duet.conf --hostname alice -d invalidate --clear-bitmap r0
+	assert_output "duetadm: invalidate does not take --clear-bitmap (duetadm help invalidate)"
+}
+
+@test "net-options sends the file's net section, peer-dead the resource" {
+	golden net-options -- -c $C/multi.conf --hostname alice -d net-options logs
+	golden peer-dead -- -c ha.d/duet.conf --hostname bob -d peer-dead r0
+	golden help-peer-dead -- peer-dead --help
+}
+
 @test "role, cstate, dstate, status, events ask for GET_STATUS" {
 	golden role -- -c ha.d/duet.conf --hostname alice -d role r0
 	golden cstate -- -c ha.d/duet.conf --hostname alice -d cstate r0

@@ -161,6 +161,62 @@ static void test_simple_verbs(void **state)
 	adm_plan_free(&p);
 }
 
+/* Resync control goes per volume (minor), in volume order. */
+static void test_resync_verbs(void **state)
+{
+	static const int cmds[] = {
+		DUET_CMD_INVALIDATE, DUET_CMD_INVALIDATE_REMOTE, DUET_CMD_OUTDATE,
+		DUET_CMD_PAUSE_SYNC, DUET_CMD_RESUME_SYNC, DUET_CMD_NEW_C_UUID,
+	};
+	struct adm_flags clear = { .clear_bitmap = true };
+	struct adm_plan p = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		adm_plan_volumes(&p, cmds[i], &cfg->res[0], NULL);
+		assert_int_equal(p.n, 2 * (i + 1));
+		assert_int_equal(p.msgs[2 * i].cmd, cmds[i]);
+		assert_int_equal(num(&p.msgs[2 * i], DUET_A_CTX, DUET_CTX_A_MINOR), 4);
+		assert_int_equal(num(&p.msgs[2 * i + 1], DUET_A_CTX, DUET_CTX_A_MINOR), 5);
+		assert_null(adm_find(adm_msg_find(&p.msgs[2 * i], DUET_A_CTX),
+				     DUET_CTX_A_RES_NAME));
+		assert_null(adm_msg_find(&p.msgs[2 * i], DUET_A_FLAGS));
+	}
+	adm_plan_free(&p);
+	/* --clear-bitmap is a flag of NEW_C_UUID only */
+	adm_plan_volumes(&p, DUET_CMD_NEW_C_UUID, &cfg->res[1], &clear);
+	adm_plan_volumes(&p, DUET_CMD_INVALIDATE, &cfg->res[1], &clear);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(num(&p.msgs[0], DUET_A_CTX, DUET_CTX_A_MINOR), 9);
+	assert_non_null(adm_find(adm_msg_find(&p.msgs[0], DUET_A_FLAGS),
+				 DUET_FLAG_A_CLEAR_BITMAP));
+	assert_null(adm_msg_find(&p.msgs[1], DUET_A_FLAGS));
+	adm_plan_free(&p);
+}
+
+/* net-options: the file's net options without addresses; peer-dead. */
+static void test_net_options_peer_dead(void **state)
+{
+	struct adm_plan p = { 0 };
+	const struct adm_attr *net;
+
+	(void)state;
+	adm_plan_net_options(&p, cfg, &cfg->res[0]);
+	adm_plan_peer_dead(&p, &cfg->res[1]);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.msgs[0].cmd, DUET_CMD_NET_OPTS);
+	assert_string_equal(str(&p.msgs[0], DUET_A_CTX, DUET_CTX_A_RES_NAME), "r0");
+	net = adm_msg_find(&p.msgs[0], DUET_A_NET_CONF);
+	assert_null(adm_find(net, DUET_NET_A_LOCAL_ADDR));
+	assert_null(adm_find(net, DUET_NET_A_PEER_ADDR));
+	assert_int_equal(num(&p.msgs[0], DUET_A_NET_CONF, DUET_NET_A_PROTOCOL), DUET_PROT_B);
+	assert_int_equal(p.msgs[1].cmd, DUET_CMD_PEER_DEAD);
+	assert_string_equal(str(&p.msgs[1], DUET_A_CTX, DUET_CTX_A_RES_NAME), "r1");
+	assert_null(adm_msg_find(&p.msgs[1], DUET_A_NET_CONF));
+	assert_non_null(strstr(p.msgs[1].comment, "bob is dead"));
+	adm_plan_free(&p);
+}
+
 static void test_dry_run_text(void **state)
 {
 	struct adm_plan p = { 0 };
@@ -450,6 +506,8 @@ static void test_schema(void **state)
 {
 	(void)state;
 	assert_string_equal(adm_cmd_name(DUET_CMD_ATTACH), "ATTACH");
+	assert_string_equal(adm_cmd_name(DUET_CMD_PEER_DEAD), "PEER_DEAD");
+	assert_string_equal(adm_cmd_name(DUET_CMD_NEW_C_UUID), "NEW_C_UUID");
 	assert_null(adm_cmd_name(0));
 	assert_null(adm_cmd_name(DUET_CMD_MAX + 1));
 	assert_string_equal(adm_set_of(DUET_A_DISK_CONF)->name, "disk-conf");
@@ -475,6 +533,8 @@ int main(void)
 		cmocka_unit_test(test_up),
 		cmocka_unit_test(test_volume_options),
 		cmocka_unit_test(test_simple_verbs),
+		cmocka_unit_test(test_resync_verbs),
+		cmocka_unit_test(test_net_options_peer_dead),
 		cmocka_unit_test(test_dry_run_text),
 		cmocka_unit_test(test_adjust_nothing_running),
 		cmocka_unit_test(test_adjust_in_sync),
