@@ -147,10 +147,5 @@ dev_line() { on "$1" "sed -n '/^ 0: /{N;s/^ 0: //;s/\\n */ /;p}' /proc/duet"; }
 }
 
 @test "step 7: disconnect and down on both; the module unloads" {
-	for n in bob alice; do
-		run adm $n down r0
-		assert_success
-		run on $n 'rmmod duet && ! test -e /proc/duet'
-		assert_success
-	done
+	assert_down_unloaded
 }

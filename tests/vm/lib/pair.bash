@@ -51,3 +51,15 @@ assert_clean_dmesg() {
 	run on "$1" 'dmesg | grep -E "BUG|WARNING|Oops|Call Trace|general protection" || true'
 	assert_output ''
 }
+
+# assert_down_unloaded: down r0 on bob, then on alice; duet.ko unloads on
+# both and /proc/duet is gone
+assert_down_unloaded() {
+	local n
+	for n in bob alice; do
+		run adm "$n" down r0
+		assert_success
+		run on "$n" 'rmmod duet && ! test -e /proc/duet'
+		assert_success
+	done
+}
