@@ -457,6 +457,8 @@ static void duet_resync_finish_source(struct duet_resync *rs)
 	duet_uuid_resync_end_source(u);
 	dev->sb.flags &= ~(DUET_MDF_CRASHED_PRIMARY | DUET_MDF_FULL_SYNC);
 	duet_resync_store(dev, u);
+	/* the cleared bits on disk too: an unclean start reads them back */
+	duet_al_write_bitmap(dev);
 	ns = dev->state;
 	ns.conn = DUET_C_CONNECTED;
 	ns.pdsk = DUET_D_UP_TO_DATE;
@@ -661,6 +663,8 @@ void duet_resync_finish_target(struct duet_device *dev)
 	ns.pdsk = DUET_D_UP_TO_DATE;
 	duet_dev_change_state(dev, &ns, DUET_CS_HARD);
 	duet_resync_store(dev, u);
+	/* the cleared bitmap on disk too: an unclean start reads it back */
+	duet_al_write_bitmap(dev);
 	mutex_unlock(&dev->conf_lock);
 	pr_info("%s: resync done, the disk is UpToDate\n", dev->disk->disk_name);
 }
